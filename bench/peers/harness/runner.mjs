@@ -1,0 +1,106 @@
+// Derived from the team's peer-bench (../shared/peer-bench, not in this repo): same workloads and method.
+// Parent side of the peer bench: resolves adapters, then runs every
+// (workload, adapter) pair once per rep, each in a fresh child process, and
+// interleaves them (rep 1 of everything, then rep 2, ... with the adapter order
+// rotated) so that slow drifts of a shared machine hit every adapter alike.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ADAPTERS } from './args.mjs';
+import { ADAPTERS_DIR, CHILD_ENTRY } from './paths.mjs';
+
+/** Live child processes, so that Ctrl-C can stop them by pid. */
+export const liveChildren = new Set();
+
+/**
+ * Loads each adapter module once in the parent (to read its description and to
+ * fail early). An adapter that cannot load is dropped with a warning unless the
+ * user named it explicitly (e.g. respool before `npm run build`).
+ */
+export async function resolveAdapters(args, log) {
+  const list = [];
+  const candidates = [
+    ...args.adapters.map((name) => ({
+      name,
+      file: path.join(ADAPTERS_DIR, ADAPTERS[name].file),
+      ours: ADAPTERS[name].ours,
+    })),
+    ...args.extraAdapters.map((file) => ({ name: undefined, file, ours: true })),
+  ];
+  for (const c of candidates) {
+    try {
+      if (!existsSync(c.file)) throw new Error(`no such file ${c.file}`);
+      const mod = await import(pathToFileURL(c.file).href);
+      let name = c.name ?? mod.name ?? mod.default?.name ?? path.basename(c.file).replace(/\.[cm]?[jt]s$/, '');
+      while (list.some((x) => x.name === name)) name += "'";
+      list.push({ name, path: c.file, ours: c.ours, description: mod.description ?? mod.default?.description ?? '' });
+    } catch (e) {
+      const why = `${c.name ?? c.file}: cannot load adapter: ${String(e?.message ?? e).split('\n')[0]}`;
+      if (args.adaptersExplicit || !c.name) throw new Error(why);
+      log(`# skipping ${why}`);
+    }
+  }
+  return list;
+}
+
+/** Runs one child; resolves with its @@RESULT object or a { ok: false } record. */
+export function runChild(spec, timeoutMs) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CHILD_ENTRY, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    liveChildren.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      liveChildren.delete(child);
+      const line = out.split('\n').find((l) => l.startsWith('@@RESULT '));
+      if (line) return resolve(JSON.parse(line.slice('@@RESULT '.length)));
+      const tail = (err || out).trim().split('\n').slice(-5).join(' | ');
+      resolve({
+        ok: false,
+        adapter: spec.adapterName,
+        workload: spec.workload,
+        rep: spec.rep,
+        error: `exit ${code}${signal ? ' ' + signal : ''}: ${tail}`,
+      });
+    });
+  });
+}
+
+/**
+ * The interleaved schedule. `onRun(result)` sees every run as it finishes;
+ * `afterRep(rep)` runs between reps (the redis-benchmark ceiling goes there).
+ */
+export async function runPeerWorkloads({ args, adapters, server, onRun, afterRep }) {
+  const runs = [];
+  for (let rep = 0; rep < args.reps; rep++) {
+    for (let wi = 0; wi < args.workloads.length; wi++) {
+      const workload = args.workloads[wi];
+      const k = (rep + wi) % adapters.length;
+      const order = [...adapters.slice(k), ...adapters.slice(0, k)];
+      for (const adapter of order) {
+        const spec = {
+          adapterName: adapter.name,
+          adapterPath: adapter.path,
+          host: server.host,
+          port: server.port,
+          poolSize: args.poolSize, // undefined unless --pool-size: each adapter uses its own default
+          workload,
+          rep,
+          warmupMs: args.warmup * 1000,
+          durationMs: args.duration * 1000,
+        };
+        const result = await runChild(spec, (args.warmup + args.duration) * 1000 + 30_000);
+        result.ours = adapter.ours;
+        runs.push(result);
+        onRun(result);
+      }
+    }
+    await afterRep(rep);
+  }
+  return runs;
+}

@@ -1,0 +1,357 @@
+/**
+ * The client users call. Composes the pools, connections and commands.
+ *
+ * Send path: every command issued in one tick joins one batch; at the end of the tick the batch
+ * takes one connection from the main pool, is written with one socket write, and the connection
+ * returns to the pool when the batch's last reply is read. Meanwhile the next tick's batch takes
+ * another connection, up to `poolSize`. Blocking commands take connections from a pool of their
+ * own, so blockers never hold the connections that ordinary commands need.
+ *
+ *   open ──close()──▶ closed   (queued commands rejected; pools closed; subscriptions ended)
+ */
+import { CommandFlags, type Command } from '../commands/command.js';
+import { CommandSet } from '../commands/command-set.js';
+import type { ScanOptions } from '../commands/keys.js';
+import type { Connection } from '../connection/connection.js';
+import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
+import { ConnLimiter, type PoolStats } from '../pool/index.js';
+import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from '../options.js';
+import type { RedisArg } from '../resp/types.js';
+import { PendingCommand, type CallOptions, type Resender } from './pending.js';
+import { Pipeline, Transaction } from './pipeline.js';
+import { PinnedConnection } from './pinned.js';
+import { retryBackoff, statefulCommandName } from './policy.js';
+import { PoolBinding } from './pool-binding.js';
+import { Subscriber, type MessageListener, type Subscription } from './pubsub.js';
+import { ScriptRunner, type ScriptDefinition } from './script.js';
+
+export interface ClientPoolStats extends PoolStats {
+  /** The pool that serves blocking commands (BLPOP, XREAD BLOCK, …); absent when blockingPoolSize is 0. */
+  blocking?: PoolStats;
+}
+
+/** Sends commands through the client's pools; shared by the client and its per-call views. */
+abstract class SendingCommands extends CommandSet<'promise'> {
+  protected abstract readonly core: RedisClient;
+  protected abstract readonly callOptions: CallOptions | undefined;
+
+  protected execute<T>(command: Command<T>): Promise<T> {
+    return this.core.dispatch(command, this.callOptions);
+  }
+
+  /** Any command, typed or not. Replies decode to RespValue (strings for bulk strings). */
+  sendCommand(args: RedisArg[], options?: CallOptions & { buffers?: boolean }): Promise<unknown> {
+    if (!Array.isArray(args) || args.length === 0) {
+      return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
+    }
+    const name = String(args[0]);
+    const stateful = statefulCommandName(name, args[1] === undefined ? undefined : String(args[1]));
+    if (stateful !== undefined) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          `${stateful} changes connection state and cannot run on a pooled connection shared by other callers. ` +
+            'Use client.withConn(), client.multi() or client.subscribe() instead.',
+        ),
+      );
+    }
+    const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
+    const blocking = blockingSpec(name, args);
+    const command: Command =
+      blocking === undefined
+        ? { args, decode: undefined, flags }
+        : { args, decode: undefined, flags: flags | CommandFlags.BLOCKING, blockMs: blocking };
+    const merged = options === undefined ? this.callOptions : { ...this.callOptions, ...options };
+    return this.core.dispatch(command, merged);
+  }
+}
+
+/** A view of the client whose commands carry fixed per-call options (`client.with({ signal })`). */
+export class ClientView extends SendingCommands {
+  protected readonly core: RedisClient;
+  protected readonly callOptions: CallOptions;
+  constructor(core: RedisClient, options: CallOptions) {
+    super();
+    this.core = core;
+    this.callOptions = options;
+  }
+}
+
+export class RedisClient extends SendingCommands implements Resender {
+  readonly options: Readonly<ResolvedClientOptions>;
+  readonly maxRetries: number;
+  protected readonly core: RedisClient = this;
+  protected readonly callOptions = undefined;
+  private readonly main: PoolBinding;
+  private readonly blocking: PoolBinding | undefined;
+  private readonly limiter: ConnLimiter | undefined;
+  private readonly subscriber: Subscriber;
+  private queued: PendingCommand[] = [];
+  private readonly blockingInFlight = new Set<Connection>();
+  private isClosed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(input?: ClientOptions | string) {
+    super();
+    const o = resolveClientOptions(input);
+    this.options = o;
+    this.maxRetries = o.maxRetries;
+    this.limiter = o.maxActiveConns > 0 ? new ConnLimiter(o.maxActiveConns) : undefined;
+    this.main = new PoolBinding(o, 'main pool', o.poolSize, this.limiter);
+    this.blocking =
+      o.blockingPoolSize > 0 ? new PoolBinding(o, 'blocking pool', o.blockingPoolSize, this.limiter) : undefined;
+    this.subscriber = new Subscriber(o, this.limiter);
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** A view whose commands all use these per-call options. */
+  with(options: CallOptions): ClientView {
+    return new ClientView(this, options);
+  }
+
+  /** @internal The send path of every command. */
+  dispatch<T>(command: Command<T>, options: CallOptions | undefined): Promise<T> {
+    if (this.isClosed) return Promise.reject(new ClientClosedError());
+    const pending = new PendingCommand<T>(this, command, this.options.readTimeout, options);
+    if (pending.settled) return pending.promise; // aborted before it started
+    this.route(pending);
+    return pending.promise;
+  }
+
+  private route(pending: PendingCommand): void {
+    if ((pending.command.flags & CommandFlags.BLOCKING) !== 0) {
+      void this.runAlone(pending);
+      return;
+    }
+    this.queued.push(pending);
+    if (this.queued.length === 1) process.nextTick(flushQueued, this);
+  }
+
+  /** @internal Writes this tick's commands: one checkout and one write per batch of at most maxBatchSize. */
+  flushQueued(): void {
+    const all = this.queued;
+    this.queued = [];
+    const max = this.options.maxBatchSize;
+    if (all.length <= max) {
+      void this.runBatch(all);
+      return;
+    }
+    for (let i = 0; i < all.length; i += max) void this.runBatch(all.slice(i, i + max));
+  }
+
+  private async runBatch(batch: PendingCommand[]): Promise<void> {
+    let conn: Connection;
+    try {
+      conn = await this.main.getForBatch();
+    } catch (err) {
+      for (const p of batch) p.onError(err as Error, false);
+      return;
+    }
+    let live = 0;
+    for (const p of batch) {
+      if (p.settled) continue;
+      p.written = true;
+      p.connection = conn;
+      conn.enqueue(p.command.args, p);
+      live++;
+    }
+    if (live === 0) this.main.release(conn);
+    else conn.flush();
+  }
+
+  /** Blocking commands run alone on a connection of the blocking pool (or of the main pool when there is none). */
+  private async runAlone(pending: PendingCommand): Promise<void> {
+    const binding = this.blocking ?? this.main;
+    let conn: Connection;
+    try {
+      conn = await binding.getForBatch();
+    } catch (err) {
+      pending.onError(err as Error, false);
+      return;
+    }
+    if (pending.settled) {
+      binding.release(conn);
+      return;
+    }
+    pending.written = true;
+    pending.connection = conn;
+    conn.enqueue(pending.command.args, pending);
+    conn.flush();
+    // Tracked so that close() can end it at once: a blocking reply may never come.
+    this.blockingInFlight.add(conn);
+    const untrack = () => this.blockingInFlight.delete(conn);
+    pending.promise.then(untrack, untrack);
+  }
+
+  /** @internal Resender: a retry after backoff. */
+  retry(pending: PendingCommand, attempt: number): void {
+    const delay = retryBackoff(attempt - 1, this.options.minRetryBackoff, this.options.maxRetryBackoff);
+    const timer = setTimeout(() => {
+      if (pending.settled) return;
+      if (this.isClosed) pending.fail(new ClientClosedError());
+      else this.route(pending);
+    }, delay);
+    timer.unref();
+  }
+
+  /** @internal Resender: an abandoned blocking command takes its connection with it. */
+  abandonBlocking(pending: PendingCommand): void {
+    const conn = pending.connection as Connection | undefined;
+    conn?.destroy(new RedisError('A blocking command was abandoned by its caller.', 'ERR_ABANDONED'));
+  }
+
+  /** One explicit pipeline: one connection, one write; each entry is its reply or its ReplyError. */
+  pipeline(): Pipeline {
+    return new Pipeline(this.main, this, undefined);
+  }
+
+  /** MULTI/EXEC on one pinned connection. Rejects with WatchError when a watched key changed. */
+  multi(): Transaction {
+    return new Transaction(this.main, this, undefined);
+  }
+
+  /**
+   * Pins one connection (and one turn of the pool) for the callback. The connection goes back to the
+   * pool when the callback settles, or is removed when it broke or its state cannot be handed on.
+   */
+  async withConn<R>(fn: (conn: PinnedConnection) => Promise<R>, options?: { signal?: AbortSignal }): Promise<R> {
+    if (this.isClosed) throw new ClientClosedError();
+    const conn = await this.main.getPinned(options?.signal);
+    const pinned = new PinnedConnection(conn, this, this.main);
+    try {
+      return await fn(pinned);
+    } finally {
+      await pinned.release();
+    }
+  }
+
+  /** Subscribes `listener` to channels (SUBSCRIBE). Without a listener, the subscription is an async iterable. */
+  subscribe(channels: string | string[], listener?: MessageListener): Promise<Subscription> {
+    return this.subscriber.subscribe('channel', toList(channels), listener);
+  }
+
+  /** Subscribes to glob patterns (PSUBSCRIBE). */
+  psubscribe(patterns: string | string[], listener?: MessageListener): Promise<Subscription> {
+    return this.subscriber.subscribe('pattern', toList(patterns), listener);
+  }
+
+  /** Subscribes to shard channels (SSUBSCRIBE, Redis 7+). */
+  ssubscribe(channels: string | string[], listener?: MessageListener): Promise<Subscription> {
+    return this.subscriber.subscribe('shard', toList(channels), listener);
+  }
+
+  /** A Lua script run by EVALSHA, falling back to EVAL (which loads it) on NOSCRIPT. */
+  defineScript(definition: ScriptDefinition): ScriptRunner {
+    return new ScriptRunner(this, definition);
+  }
+
+  /** Every key (SCAN), page by page under the hood; `type` filters by key type. */
+  async *scanIterator(options?: ScanOptions): AsyncIterableIterator<string> {
+    let cursor = '0';
+    do {
+      const page = await this.scan(cursor, options);
+      cursor = page.cursor;
+      yield* page.keys;
+    } while (cursor !== '0');
+  }
+
+  /** Every field and value of a hash (HSCAN). */
+  async *hScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    let cursor = '0';
+    do {
+      const page = await this.hScan(key, cursor, options);
+      cursor = page.cursor;
+      yield* page.entries;
+    } while (cursor !== '0');
+  }
+
+  /** Every member of a set (SSCAN). */
+  async *sScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    let cursor = '0';
+    do {
+      const page = await this.sScan(key, cursor, options);
+      cursor = page.cursor;
+      yield* page.members;
+    } while (cursor !== '0');
+  }
+
+  /** Every member and score of a sorted set (ZSCAN). */
+  async *zScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    let cursor = '0';
+    do {
+      const page = await this.zScan(key, cursor, options);
+      cursor = page.cursor;
+      yield* page.members;
+    } while (cursor !== '0');
+  }
+
+  /** Stats of the main pool, with the blocking pool's under `blocking`. */
+  poolStats(): ClientPoolStats {
+    const stats: ClientPoolStats = this.main.pool.stats();
+    if (this.blocking !== undefined) stats.blocking = this.blocking.pool.stats();
+    return stats;
+  }
+
+  /** Closes the client: queued commands fail, idle connections close, busy ones close when their holder is done. */
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    this.isClosed = true;
+    const queued = this.queued;
+    this.queued = [];
+    for (const p of queued) p.fail(new ClientClosedError());
+    for (const conn of this.blockingInFlight) conn.destroy(new ClientClosedError());
+    this.blockingInFlight.clear();
+    this.closing = Promise.all([this.main.pool.close(), this.blocking?.pool.close(), this.subscriber.close()]).then(
+      () => undefined,
+    );
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function flushQueued(client: RedisClient): void {
+  client.flushQueued();
+}
+
+function toList(value: string | string[]): string[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/** For sendCommand: recognise blocking commands so they go to the blocking pool with a fitting read timeout. */
+function blockingSpec(name: string, args: RedisArg[]): number | undefined {
+  const upper = name.toUpperCase();
+  const seconds = (v: RedisArg | undefined) => Math.max(0, Number(v) * 1000) || 0;
+  switch (upper) {
+    case 'BLPOP':
+    case 'BRPOP':
+    case 'BZPOPMIN':
+    case 'BZPOPMAX':
+    case 'BRPOPLPUSH':
+    case 'BLMOVE':
+      return seconds(args[args.length - 1]);
+    case 'BLMPOP':
+    case 'BZMPOP':
+      return seconds(args[1]);
+    case 'WAIT':
+    case 'WAITAOF':
+      return Math.max(0, Number(args[args.length - 1])) || 0;
+    case 'XREAD':
+    case 'XREADGROUP': {
+      for (let i = 1; i < args.length - 1; i++) {
+        if (String(args[i]).toUpperCase() === 'BLOCK') return Math.max(0, Number(args[i + 1])) || 0;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function createClient(options?: ClientOptions | string): RedisClient {
+  return new RedisClient(options);
+}

@@ -1,0 +1,162 @@
+/**
+ * One command on its way: the caller's promise, its options, and what happens to its reply.
+ *
+ *   queued ──write──▶ written ──reply──▶ settled
+ *     │  ▲               │
+ *     │  └──retry────────┤ (transport failure, retry allowed)
+ *     └──abort/timeout───┴──▶ settled (caller rejected; a written command's late reply is read and dropped)
+ *
+ * It is its own ReplyHandler, so the hot path allocates one object and one promise per command.
+ */
+import { CommandFlags, type Command } from '../commands/command.js';
+import type { ReplyHandler } from '../connection/connection.js';
+import { AbortError, ReplyError, TimeoutError } from '../errors.js';
+import type { RespValue } from '../resp/types.js';
+import { isRetryableReply, mayRetryAfterFailure } from './policy.js';
+
+export interface CallOptions {
+  /** Abort the call: it rejects at once with AbortError, at any stage. */
+  signal?: AbortSignal;
+  /** Reject with TimeoutError after this many ms (covers waiting for a connection too). */
+  timeout?: number;
+  /** The command may safely run twice: allow retries after it was written. */
+  idempotent?: boolean;
+}
+
+/** What a pending command needs from whoever sends it (the client). */
+export interface Resender {
+  /** Send again after a backoff (attempt counts from 1). */
+  retry(pending: PendingCommand, attempt: number): void;
+  /** A written blocking command was abandoned: its connection must go, the reply may come at any time. */
+  abandonBlocking(pending: PendingCommand): void;
+  readonly maxRetries: number;
+}
+
+export class PendingCommand<T = unknown> implements ReplyHandler {
+  readonly command: Command<T>;
+  readonly wantsBuffers: boolean;
+  readonly readTimeoutMs: number;
+  promise: Promise<T>;
+  /** The caller left (aborted, timed out) or the result is in: later replies are dropped. */
+  settled = false;
+  written = false;
+  attempts = 0;
+  /** Opaque slot for the sender (e.g. the connection it was written to). */
+  connection: unknown = undefined;
+  // Typed loosely so that a PendingCommand<T> is usable wherever a PendingCommand<unknown> is expected.
+  private resolveFn!: (value: unknown) => void;
+  private rejectFn!: (reason: unknown) => void;
+  private readonly sender: Resender;
+  private readonly idempotent: boolean;
+  private signal: AbortSignal | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(sender: Resender, command: Command<T>, readTimeoutMs: number, options: CallOptions | undefined) {
+    this.sender = sender;
+    this.command = command;
+    this.wantsBuffers = (command.flags & CommandFlags.BUFFERS) !== 0;
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolveFn = resolve as (value: unknown) => void;
+      this.rejectFn = reject;
+    });
+    let readTimeout = readTimeoutMs;
+    if ((command.flags & CommandFlags.BLOCKING) !== 0 && command.blockMs !== undefined) {
+      // A blocking command may legitimately wait for its own timeout; give it 10 s more, or no limit for "forever".
+      readTimeout = command.blockMs === 0 || readTimeoutMs === 0 ? 0 : command.blockMs + 10_000;
+    }
+    this.idempotent = options?.idempotent === true;
+    if (options !== undefined) {
+      if (options.timeout !== undefined && options.timeout > 0) {
+        if (readTimeout !== 0) readTimeout = Math.max(readTimeout, options.timeout);
+        this.timer = setTimeout(onCallTimeout, options.timeout, this, options.timeout);
+      }
+      const signal = options.signal;
+      if (signal !== undefined) {
+        if (signal.aborted) {
+          this.abandon(new AbortError(signal.reason));
+        } else {
+          this.signal = signal;
+          signal.addEventListener('abort', this, { once: true });
+        }
+      }
+    }
+    this.readTimeoutMs = readTimeout;
+  }
+
+  /** AbortSignal listener (an object listener avoids a closure per command). */
+  handleEvent(): void {
+    this.abandon(new AbortError(this.signal?.reason));
+  }
+
+  onReply(reply: RespValue): void {
+    if (this.settled) return;
+    if (reply instanceof ReplyError) {
+      if (isRetryableReply(reply) && this.attempts < this.sender.maxRetries) {
+        this.requeue();
+        return;
+      }
+      reply.command = String(this.command.args[0]);
+      this.finish();
+      this.rejectFn(reply);
+      return;
+    }
+    let value: T;
+    try {
+      const decode = this.command.decode;
+      value = decode === undefined ? (reply as T) : decode(reply);
+    } catch (err) {
+      this.finish();
+      this.rejectFn(err);
+      return;
+    }
+    this.finish();
+    this.resolveFn(value);
+  }
+
+  onError(error: Error, written: boolean): void {
+    if (this.settled) return;
+    if (
+      this.attempts < this.sender.maxRetries &&
+      mayRetryAfterFailure(error, written, this.command.flags, this.idempotent)
+    ) {
+      this.requeue();
+      return;
+    }
+    this.fail(error);
+  }
+
+  /** Rejects the caller now; a written command keeps its place and its reply is dropped. */
+  abandon(error: Error): void {
+    if (this.settled) return;
+    this.fail(error);
+    if (this.written && (this.command.flags & CommandFlags.BLOCKING) !== 0) this.sender.abandonBlocking(this);
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.finish();
+    this.rejectFn(error);
+  }
+
+  private requeue(): void {
+    this.attempts++;
+    this.written = false;
+    this.connection = undefined;
+    this.sender.retry(this, this.attempts);
+  }
+
+  private finish(): void {
+    this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+  }
+}
+
+function onCallTimeout(pending: PendingCommand, ms: number): void {
+  pending.abandon(
+    new TimeoutError(
+      `${String(pending.command.args[0])} did not complete within its timeout of ${ms} ms.` +
+        (pending.written ? ' Its late reply will be read and dropped.' : ''),
+    ),
+  );
+}

@@ -1,0 +1,46 @@
+// The commands layer's public surface: the shared method class, result and option types, and the builders.
+export { CommandSet, type ResultShape, type ResultShapes } from './command-set.js';
+export * as commands from './builders.js';
+export type { FieldValues, KeyOrKeys } from './arguments.js';
+export type { FieldValue, ScoredMember } from './decoders.js';
+export type { ExpiryOptions, GetExOptions, SetOptions } from './strings.js';
+export type { CopyOptions, ExpireMode, RestoreOptions, ScanOptions, ScanPage } from './keys.js';
+export type { HashScanPage } from './hashes.js';
+export type { KeyElement, KeyElements, ListSide, LPosOptions } from './lists.js';
+export type { SetScanPage } from './sets.js';
+export type {
+  KeyScoredMember,
+  KeyScoredMembers,
+  ZAddOptions,
+  ZBound,
+  ZMemberInput,
+  ZRangeOptions,
+  ZScanPage,
+  ZStoreOptions,
+} from './sorted-sets.js';
+export type {
+  StreamMessage,
+  StreamMessages,
+  StreamRead,
+  StreamTrim,
+  XAddOptions,
+  XAutoClaimResult,
+  XClaimOptions,
+  XPendingEntry,
+  XPendingRangeOptions,
+  XPendingSummary,
+  XReadGroupOptions,
+  XReadOptions,
+} from './streams.js';
+export type { BitFieldOperation, BitRange } from './bitmaps.js';
+export type {
+  GeoBy,
+  GeoCoordinates,
+  GeoFrom,
+  GeoMember,
+  GeoSearchOptions,
+  GeoSearchResult,
+  GeoSearchWithOptions,
+  GeoUnit,
+} from './geo.js';
+export { parseClientList, parseInfo, type ClientInfo, type ClientKillFilters, type ClientType } from './server.js';

@@ -1,0 +1,239 @@
+/** Server and connection commands: PING, INFO, CLIENT *, CONFIG *, DBSIZE, FLUSH*, TIME, WAIT. */
+import type { RedisArg, RespValue } from '../resp/types.js';
+import type { Command } from './command.js';
+import {
+  BLOCKING,
+  CONNECTION_STATE,
+  NONE,
+  READONLY,
+  integer,
+  invalid,
+  oneOf,
+  pushFieldValues,
+  pushValues,
+  timeoutMs,
+  type FieldValues,
+  type KeyOrKeys,
+} from './arguments.js';
+import { asString, setField, toArray, toNumber, toNumberArray, toStringRecord } from './decoders.js';
+
+/** One client connection as CLIENT LIST / CLIENT INFO describe it (`id`, `addr`, `name`, `db`, `cmd`, …), all strings. */
+export type ClientInfo = Record<string, string>;
+
+export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
+
+/** CLIENT KILL filters; give at least one. Returns how many clients were killed. */
+export interface ClientKillFilters {
+  id?: number | string | readonly (number | string)[];
+  type?: ClientType;
+  user?: string;
+  /** `ip:port` of the client. */
+  addr?: string;
+  /** `ip:port` of the server side of the connection. */
+  laddr?: string;
+  /** Spare the calling connection (default: yes). */
+  skipMe?: boolean;
+  /** Only clients connected at least this many seconds (Redis ≥ 7.4). */
+  maxAge?: number;
+}
+
+/** `PING [message]`: `'PONG'`, or the message. */
+export function ping(message?: RedisArg): Command<string> {
+  return { args: message === undefined ? ['PING'] : ['PING', message], decode: undefined, flags: READONLY };
+}
+
+export function echo(message: RedisArg): Command<string> {
+  return { args: ['ECHO', message], decode: undefined, flags: READONLY };
+}
+
+/** `INFO [sections]`: the raw text; `parseInfo` turns it into a record. */
+export function info(sections?: KeyOrKeys): Command<string> {
+  const args: RedisArg[] = ['INFO'];
+  if (sections !== undefined) pushValues(args, sections, 'info sections');
+  return { args, decode: undefined, flags: READONLY };
+}
+
+/** INFO text → `{ field: value }` (section headers and blank lines skipped). */
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (line.length === 0 || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon > 0) setField(out, line.slice(0, colon), line.slice(colon + 1).trimEnd());
+  }
+  return out;
+}
+
+/** `CLIENT ID`: the id of the connection that ran it. */
+export function clientId(): Command<number> {
+  return { args: ['CLIENT', 'ID'], decode: undefined, flags: READONLY };
+}
+
+/** `CLIENT LIST [TYPE t] [ID ids]`: one record per connection. */
+export function clientList(options?: { type?: ClientType; ids?: readonly (number | string)[] }): Command<ClientInfo[]> {
+  const args: RedisArg[] = ['CLIENT', 'LIST'];
+  if (options?.type !== undefined) args.push('TYPE', oneOf('clientList options.type', options.type, CLIENT_TYPES));
+  if (options?.ids !== undefined) {
+    args.push('ID');
+    pushValues(args, options.ids, 'clientList options.ids');
+  }
+  return { args, decode: decodeClientList, flags: READONLY };
+}
+
+/** `CLIENT INFO`: the calling connection's record. */
+export function clientInfo(): Command<ClientInfo> {
+  return { args: ['CLIENT', 'INFO'], decode: decodeClientInfo, flags: READONLY };
+}
+
+const CLIENT_TYPES: readonly ClientType[] = ['normal', 'master', 'replica', 'pubsub'];
+
+/** `CLIENT KILL <filters>`: how many connections were closed. */
+export function clientKill(filters: ClientKillFilters): Command<number> {
+  const args: RedisArg[] = ['CLIENT', 'KILL'];
+  if (filters === null || typeof filters !== 'object') invalid('clientKill filters', 'an object', filters);
+  if (filters.id !== undefined) {
+    const ids = Array.isArray(filters.id) ? filters.id : [filters.id];
+    for (const id of ids) args.push('ID', id);
+  }
+  if (filters.type !== undefined) args.push('TYPE', oneOf('clientKill filters.type', filters.type, CLIENT_TYPES));
+  if (filters.user !== undefined) args.push('USER', filters.user);
+  if (filters.addr !== undefined) args.push('ADDR', filters.addr);
+  if (filters.laddr !== undefined) args.push('LADDR', filters.laddr);
+  if (filters.maxAge !== undefined) args.push('MAXAGE', integer('clientKill filters.maxAge', filters.maxAge, 0));
+  if (args.length === 2) invalid('clientKill filters', 'at least one of id, type, user, addr, laddr, maxAge', filters);
+  if (filters.skipMe !== undefined) args.push('SKIPME', filters.skipMe ? 'yes' : 'no');
+  return { args, decode: undefined, flags: NONE };
+}
+
+/** `CLIENT SETNAME`: names the connection. Changes connection state: only on a pinned connection. */
+export function clientSetName(name: string): Command<'OK'> {
+  if (typeof name !== 'string' || /\s/.test(name)) invalid('clientSetName name', 'a string without spaces', name);
+  return { args: ['CLIENT', 'SETNAME', name], decode: undefined, flags: CONNECTION_STATE };
+}
+
+export function clientGetName(): Command<string | null> {
+  return { args: ['CLIENT', 'GETNAME'], decode: undefined, flags: READONLY };
+}
+
+/** `SELECT db`: changes connection state; only on a pinned connection (use the `db` option otherwise). */
+export function select(db: number): Command<'OK'> {
+  return { args: ['SELECT', integer('select db', db, 0)], decode: undefined, flags: CONNECTION_STATE };
+}
+
+/** `DBSIZE`: how many keys the current database holds. */
+export function dbSize(): Command<number> {
+  return { args: ['DBSIZE'], decode: undefined, flags: READONLY };
+}
+
+/** `FLUSHDB`: deletes every key of the current database. */
+export function flushDb(mode?: 'ASYNC' | 'SYNC'): Command<'OK'> {
+  const args: RedisArg[] = ['FLUSHDB'];
+  if (mode !== undefined) args.push(oneOf('flushDb mode', mode, ['ASYNC', 'SYNC']));
+  return { args, decode: undefined, flags: NONE };
+}
+
+/** `FLUSHALL`: deletes every key of every database. */
+export function flushAll(mode?: 'ASYNC' | 'SYNC'): Command<'OK'> {
+  const args: RedisArg[] = ['FLUSHALL'];
+  if (mode !== undefined) args.push(oneOf('flushAll mode', mode, ['ASYNC', 'SYNC']));
+  return { args, decode: undefined, flags: NONE };
+}
+
+/** `TIME`: the server's clock as `[unixSeconds, microseconds]`. */
+export function time(): Command<[seconds: number, microseconds: number]> {
+  return { args: ['TIME'], decode: decodeTime, flags: READONLY };
+}
+
+function decodeTime(reply: RespValue): [number, number] {
+  const pair = toArray(reply);
+  return [toNumber(pair[0] ?? null), toNumber(pair[1] ?? null)];
+}
+
+/** `CONFIG GET`: matching parameters (globs allowed) as a record. */
+export function configGet(parameters: KeyOrKeys): Command<Record<string, string>> {
+  const args: RedisArg[] = ['CONFIG', 'GET'];
+  pushValues(args, parameters, 'configGet parameters');
+  return { args, decode: toStringRecord, flags: READONLY };
+}
+
+/** `CONFIG SET`: one parameter and value, or several from a record, Map or pairs. */
+export function configSet(parameterOrParameters: string | FieldValues, value?: RedisArg): Command<'OK'> {
+  const args: RedisArg[] = ['CONFIG', 'SET'];
+  if (typeof parameterOrParameters === 'string') {
+    if (value === undefined) invalid('configSet value', 'given with a single parameter', value);
+    args.push(parameterOrParameters, value);
+  } else {
+    pushFieldValues(args, parameterOrParameters, 'configSet parameters');
+  }
+  return { args, decode: undefined, flags: NONE };
+}
+
+export function configResetStat(): Command<'OK'> {
+  return { args: ['CONFIG', 'RESETSTAT'], decode: undefined, flags: NONE };
+}
+
+/** `WAIT numReplicas timeoutMs`: how many replicas acknowledged earlier writes (0 ms waits forever). */
+export function wait(numReplicas: number, timeout: number): Command<number> {
+  const blockMs = timeoutMs('wait timeout', timeout);
+  return {
+    args: ['WAIT', integer('wait numReplicas', numReplicas, 0), blockMs],
+    decode: undefined,
+    flags: BLOCKING,
+    blockMs,
+  };
+}
+
+/** `WAITAOF numLocal numReplicas timeoutMs` (Redis ≥ 7.2): `[local fsyncs, replica fsyncs]`. */
+export function waitAof(
+  numLocal: number,
+  numReplicas: number,
+  timeout: number,
+): Command<[local: number, replicas: number]> {
+  const blockMs = timeoutMs('waitAof timeout', timeout);
+  const args = [
+    'WAITAOF',
+    integer('waitAof numLocal', numLocal, 0),
+    integer('waitAof numReplicas', numReplicas, 0),
+    blockMs,
+  ];
+  return { args, decode: toNumberArray as (reply: RespValue) => [number, number], flags: BLOCKING, blockMs };
+}
+
+/** `LASTSAVE`: unix time of the last successful save. */
+export function lastSave(): Command<number> {
+  return { args: ['LASTSAVE'], decode: undefined, flags: READONLY };
+}
+
+/** `MEMORY USAGE key`: bytes used by the key and its value, or null. */
+export function memoryUsage(key: RedisArg, options?: { samples?: number }): Command<number | null> {
+  const args: RedisArg[] = ['MEMORY', 'USAGE', key];
+  if (options?.samples !== undefined) args.push('SAMPLES', integer('memoryUsage options.samples', options.samples, 0));
+  return { args, decode: undefined, flags: READONLY, keys: [key] };
+}
+
+/** CLIENT LIST text (one `k=v k=v` line per client) → records. */
+export function parseClientList(text: string): ClientInfo[] {
+  const out: ClientInfo[] = [];
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed.length > 0) out.push(parseClientLine(trimmed));
+  }
+  return out;
+}
+
+function parseClientLine(line: string): ClientInfo {
+  const record: ClientInfo = {};
+  for (const part of line.split(' ')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) setField(record, part.slice(0, eq), part.slice(eq + 1));
+  }
+  return record;
+}
+
+function decodeClientList(reply: RespValue): ClientInfo[] {
+  return parseClientList(asString(reply ?? ''));
+}
+
+function decodeClientInfo(reply: RespValue): ClientInfo {
+  return parseClientLine(asString(reply ?? '').trim());
+}

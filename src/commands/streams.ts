@@ -1,0 +1,421 @@
+/**
+ * Stream commands. XREAD/XREADGROUP block (and are flagged BLOCKING) only when `block` is given,
+ * in milliseconds as Redis takes it. RESP3 answers XREAD with a Map, RESP2 with pairs; both
+ * become `[{ name, messages }]` in the order the server sent.
+ */
+import type { RedisArg, RespValue } from '../resp/types.js';
+import type { Command } from './command.js';
+import {
+  BLOCKING,
+  READ_BLOCKING,
+  NONE,
+  READONLY,
+  integer,
+  invalid,
+  oneOf,
+  pushFieldValues,
+  pushValues,
+  timeoutMs,
+  type FieldValues,
+  type KeyOrKeys,
+} from './arguments.js';
+import { asString, toArray, toBoolean, toNumber, toRecord, toStringArray } from './decoders.js';
+
+/** One stream entry. `message` is null for an entry deleted while still pending (XREADGROUP history). */
+export interface StreamMessage<M = Record<string, string>> {
+  id: string;
+  message: M;
+}
+
+/** Entries read from one stream. */
+export interface StreamMessages<M = Record<string, string>> {
+  name: string;
+  messages: StreamMessage<M>[];
+}
+
+/** A stream to read and the id to read after (`'0'` for all, `'$'` for new ones, `'>'` for a group's undelivered). */
+export interface StreamRead {
+  key: RedisArg;
+  id: RedisArg;
+}
+
+export interface XReadOptions {
+  count?: number;
+  /** Wait up to this many ms for data (0 = forever). Makes the command blocking. */
+  block?: number;
+}
+
+export interface XReadGroupOptions extends XReadOptions {
+  /** Do not add the delivered messages to the pending list. */
+  noAck?: boolean;
+}
+
+/** Trimming for XADD and XTRIM: keep at most `threshold` entries (MAXLEN) or none below an id (MINID). */
+export interface StreamTrim {
+  strategy: 'MAXLEN' | 'MINID';
+  threshold: number | string;
+  /** `~`: trim lazily, whole macro nodes at a time (faster). */
+  approximate?: boolean;
+  /** With `approximate`: evict at most this many entries per call. */
+  limit?: number;
+}
+
+export interface XAddOptions {
+  /** Do not create the stream when missing (the reply is then null). */
+  noMkStream?: boolean;
+  trim?: StreamTrim;
+}
+
+export interface XPendingSummary {
+  count: number;
+  minId: string | null;
+  maxId: string | null;
+  consumers: { name: string; count: number }[];
+}
+
+export interface XPendingEntry {
+  id: string;
+  consumer: string;
+  /** Milliseconds since the entry was last delivered. */
+  idleMs: number;
+  /** How many times it was delivered. */
+  deliveries: number;
+}
+
+export interface XPendingRangeOptions {
+  /** Only entries idle at least this many ms. */
+  idle?: number;
+  consumer?: RedisArg;
+}
+
+export interface XClaimOptions {
+  /** Set the idle time (ms) instead of resetting it to 0. */
+  idle?: number;
+  /** Set the last delivery time (unix ms). */
+  time?: number;
+  retryCount?: number;
+  /** Claim even ids that are not pending (they must exist). */
+  force?: boolean;
+}
+
+export interface XAutoClaimResult {
+  /** Where the next call should start; `'0-0'` when the scan is complete. */
+  nextId: string;
+  messages: StreamMessage[];
+  /** Pending ids that no longer exist in the stream (removed from the pending list). */
+  deletedIds: string[];
+}
+
+/** `XADD key id fields`: the entry's id (`'*'` lets the server choose), or null with `noMkStream` when there is no stream. */
+export function xAdd(key: RedisArg, id: RedisArg, message: FieldValues, options?: XAddOptions): Command<string | null> {
+  const args: RedisArg[] = ['XADD', key];
+  if (options?.noMkStream === true) args.push('NOMKSTREAM');
+  if (options?.trim !== undefined) pushTrim(args, options.trim, 'xAdd options.trim');
+  args.push(id);
+  pushFieldValues(args, message, 'xAdd message');
+  return { args, decode: undefined, flags: NONE, keys: [key] };
+}
+
+function pushTrim(args: RedisArg[], trim: StreamTrim, name: string): void {
+  if (trim === null || typeof trim !== 'object') invalid(name, "{ strategy: 'MAXLEN' | 'MINID', threshold }", trim);
+  args.push(oneOf(`${name}.strategy`, trim.strategy, ['MAXLEN', 'MINID']));
+  if (trim.approximate === true) args.push('~');
+  if (trim.strategy === 'MAXLEN') args.push(integer(`${name}.threshold`, trim.threshold as number, 0));
+  else args.push(trim.threshold);
+  if (trim.limit !== undefined) {
+    if (trim.approximate !== true) invalid(`${name}.limit`, 'used with approximate: true', trim.limit);
+    args.push('LIMIT', integer(`${name}.limit`, trim.limit, 0));
+  }
+}
+
+/** `XTRIM`: how many entries were removed. */
+export function xTrim(key: RedisArg, trim: StreamTrim): Command<number> {
+  const args: RedisArg[] = ['XTRIM', key];
+  pushTrim(args, trim, 'xTrim trim');
+  return { args, decode: undefined, flags: NONE, keys: [key] };
+}
+
+export function xLen(key: RedisArg): Command<number> {
+  return { args: ['XLEN', key], decode: undefined, flags: READONLY, keys: [key] };
+}
+
+/** `XDEL`: how many entries were deleted. */
+export function xDel(key: RedisArg, ids: KeyOrKeys): Command<number> {
+  const args: RedisArg[] = ['XDEL', key];
+  pushValues(args, ids, 'xDel ids');
+  return { args, decode: undefined, flags: NONE, keys: [key] };
+}
+
+/** `XRANGE key start end`: entries in id order (`'-'` and `'+'` for the ends; `'(id'` excludes). */
+export function xRange(
+  key: RedisArg,
+  start: RedisArg,
+  end: RedisArg,
+  options?: { count?: number },
+): Command<StreamMessage[]> {
+  const args: RedisArg[] = ['XRANGE', key, start, end];
+  if (options?.count !== undefined) args.push('COUNT', integer('xRange options.count', options.count, 0));
+  return { args, decode: decodeMessages, flags: READONLY, keys: [key] };
+}
+
+/** `XREVRANGE key end start`: newest first. */
+export function xRevRange(
+  key: RedisArg,
+  end: RedisArg,
+  start: RedisArg,
+  options?: { count?: number },
+): Command<StreamMessage[]> {
+  const args: RedisArg[] = ['XREVRANGE', key, end, start];
+  if (options?.count !== undefined) args.push('COUNT', integer('xRevRange options.count', options.count, 0));
+  return { args, decode: decodeMessages, flags: READONLY, keys: [key] };
+}
+
+function pushStreams(args: RedisArg[], streams: StreamRead | readonly StreamRead[], name: string): RedisArg[] {
+  const list: readonly StreamRead[] = Array.isArray(streams) ? streams : [streams as StreamRead];
+  if (list.length === 0) invalid(name, 'a non-empty list of { key, id }', streams);
+  const keys = new Array<RedisArg>(list.length);
+  args.push('STREAMS');
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    if (s === undefined || s === null || typeof s !== 'object') invalid(name, 'a list of { key, id }', streams);
+    keys[i] = s.key;
+    args.push(s.key);
+  }
+  for (let i = 0; i < list.length; i++) args.push(list[i]!.id);
+  return keys;
+}
+
+function readCommand(args: RedisArg[], options: XReadOptions | undefined, label: string): number | undefined {
+  if (options?.count !== undefined) args.push('COUNT', integer(`${label} options.count`, options.count, 1));
+  if (options?.block === undefined) return undefined;
+  const block = timeoutMs(`${label} options.block`, options.block);
+  args.push('BLOCK', block);
+  return block;
+}
+
+/** `XREAD`: new entries per stream, or null when there are none (after waiting `block` ms if given). */
+export function xRead(
+  streams: StreamRead | readonly StreamRead[],
+  options?: XReadOptions,
+): Command<StreamMessages[] | null> {
+  const args: RedisArg[] = ['XREAD'];
+  const blockMs = readCommand(args, options, 'xRead');
+  const keys = pushStreams(args, streams, 'xRead streams');
+  if (blockMs === undefined) return { args, decode: decodeStreams, flags: READONLY, keys };
+  return { args, decode: decodeStreams, flags: READ_BLOCKING, blockMs, keys };
+}
+
+/** `XREADGROUP GROUP group consumer`: entries for this consumer (`id: '>'` for new ones); null when none. */
+export function xReadGroup(
+  group: RedisArg,
+  consumer: RedisArg,
+  streams: StreamRead | readonly StreamRead[],
+  options?: XReadGroupOptions,
+): Command<StreamMessages<Record<string, string> | null>[] | null> {
+  const args: RedisArg[] = ['XREADGROUP', 'GROUP', group, consumer];
+  const blockMs = readCommand(args, options, 'xReadGroup');
+  if (options?.noAck === true) args.push('NOACK');
+  const keys = pushStreams(args, streams, 'xReadGroup streams');
+  const decode = decodeStreams as (reply: RespValue) => StreamMessages<Record<string, string> | null>[] | null;
+  if (blockMs === undefined) return { args, decode, flags: NONE, keys };
+  return { args, decode, flags: BLOCKING, blockMs, keys };
+}
+
+/** `XGROUP CREATE key group id`: `id` `'$'` for new entries only, `'0'` for all. */
+export function xGroupCreate(
+  key: RedisArg,
+  group: RedisArg,
+  id: RedisArg,
+  options?: { mkStream?: boolean; entriesRead?: number },
+): Command<'OK'> {
+  const args: RedisArg[] = ['XGROUP', 'CREATE', key, group, id];
+  if (options?.mkStream === true) args.push('MKSTREAM');
+  if (options?.entriesRead !== undefined)
+    args.push('ENTRIESREAD', integer('xGroupCreate options.entriesRead', options.entriesRead));
+  return { args, decode: undefined, flags: NONE, keys: [key] };
+}
+
+/** `XGROUP DESTROY`: true when the group existed. */
+export function xGroupDestroy(key: RedisArg, group: RedisArg): Command<boolean> {
+  return { args: ['XGROUP', 'DESTROY', key, group], decode: toBoolean, flags: NONE, keys: [key] };
+}
+
+/** `XGROUP CREATECONSUMER`: true when created. */
+export function xGroupCreateConsumer(key: RedisArg, group: RedisArg, consumer: RedisArg): Command<boolean> {
+  return { args: ['XGROUP', 'CREATECONSUMER', key, group, consumer], decode: toBoolean, flags: NONE, keys: [key] };
+}
+
+/** `XGROUP DELCONSUMER`: how many pending entries the consumer had. */
+export function xGroupDelConsumer(key: RedisArg, group: RedisArg, consumer: RedisArg): Command<number> {
+  return { args: ['XGROUP', 'DELCONSUMER', key, group, consumer], decode: undefined, flags: NONE, keys: [key] };
+}
+
+export function xGroupSetId(key: RedisArg, group: RedisArg, id: RedisArg): Command<'OK'> {
+  return { args: ['XGROUP', 'SETID', key, group, id], decode: undefined, flags: NONE, keys: [key] };
+}
+
+/** `XACK`: how many entries were acknowledged. */
+export function xAck(key: RedisArg, group: RedisArg, ids: KeyOrKeys): Command<number> {
+  const args: RedisArg[] = ['XACK', key, group];
+  pushValues(args, ids, 'xAck ids');
+  return { args, decode: undefined, flags: NONE, keys: [key] };
+}
+
+/** `XPENDING key group`: the summary form. */
+export function xPending(key: RedisArg, group: RedisArg): Command<XPendingSummary> {
+  return { args: ['XPENDING', key, group], decode: decodePendingSummary, flags: READONLY, keys: [key] };
+}
+
+/** `XPENDING key group [IDLE ms] start end count [consumer]`: the extended form. */
+export function xPendingRange(
+  key: RedisArg,
+  group: RedisArg,
+  start: RedisArg,
+  end: RedisArg,
+  count: number,
+  options?: XPendingRangeOptions,
+): Command<XPendingEntry[]> {
+  const args: RedisArg[] = ['XPENDING', key, group];
+  if (options?.idle !== undefined) args.push('IDLE', integer('xPendingRange options.idle', options.idle, 0));
+  args.push(start, end, integer('xPendingRange count', count, 0));
+  if (options?.consumer !== undefined) args.push(options.consumer);
+  return { args, decode: decodePendingEntries, flags: READONLY, keys: [key] };
+}
+
+function claimArgs(
+  key: RedisArg,
+  group: RedisArg,
+  consumer: RedisArg,
+  minIdleMs: number,
+  ids: KeyOrKeys,
+  options: XClaimOptions | undefined,
+): RedisArg[] {
+  const args: RedisArg[] = ['XCLAIM', key, group, consumer, integer('xClaim minIdleMs', minIdleMs, 0)];
+  pushValues(args, ids, 'xClaim ids');
+  if (options !== undefined) {
+    if (options.idle !== undefined) args.push('IDLE', integer('xClaim options.idle', options.idle, 0));
+    if (options.time !== undefined) args.push('TIME', integer('xClaim options.time', options.time, 0));
+    if (options.retryCount !== undefined)
+      args.push('RETRYCOUNT', integer('xClaim options.retryCount', options.retryCount, 0));
+    if (options.force === true) args.push('FORCE');
+  }
+  return args;
+}
+
+/** `XCLAIM`: takes over pending entries idle at least `minIdleMs`; the claimed entries. */
+export function xClaim(
+  key: RedisArg,
+  group: RedisArg,
+  consumer: RedisArg,
+  minIdleMs: number,
+  ids: KeyOrKeys,
+  options?: XClaimOptions,
+): Command<StreamMessage[]> {
+  const args = claimArgs(key, group, consumer, minIdleMs, ids, options);
+  return { args, decode: decodeMessages, flags: NONE, keys: [key] };
+}
+
+/** `XCLAIM … JUSTID`: the claimed ids only (does not count as a delivery). */
+export function xClaimJustId(
+  key: RedisArg,
+  group: RedisArg,
+  consumer: RedisArg,
+  minIdleMs: number,
+  ids: KeyOrKeys,
+  options?: XClaimOptions,
+): Command<string[]> {
+  const args = claimArgs(key, group, consumer, minIdleMs, ids, options);
+  args.push('JUSTID');
+  return { args, decode: toStringArray, flags: NONE, keys: [key] };
+}
+
+/** `XAUTOCLAIM`: claims entries idle at least `minIdleMs`, scanning from `start` (`'0-0'`). */
+export function xAutoClaim(
+  key: RedisArg,
+  group: RedisArg,
+  consumer: RedisArg,
+  minIdleMs: number,
+  start: RedisArg,
+  options?: { count?: number },
+): Command<XAutoClaimResult> {
+  const args: RedisArg[] = ['XAUTOCLAIM', key, group, consumer, integer('xAutoClaim minIdleMs', minIdleMs, 0), start];
+  if (options?.count !== undefined) args.push('COUNT', integer('xAutoClaim options.count', options.count, 1));
+  return { args, decode: decodeAutoClaim, flags: NONE, keys: [key] };
+}
+
+// ---- decoders ----
+
+/** `[[id, [f, v, …]], …]` → messages. A null field list (deleted entry) stays null. */
+function decodeMessages(reply: RespValue): StreamMessage[] {
+  const list = toArray(reply);
+  const out: StreamMessage[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i];
+    if (entry === null || !Array.isArray(entry)) continue; // XCLAIM before 7.0: nil for a deleted entry
+    const fields = entry[1] ?? null;
+    out.push({
+      id: asString(entry[0] ?? ''),
+      message: (fields === null ? null : toRecord(fields)) as Record<string, string>,
+    });
+  }
+  return out;
+}
+
+/** RESP2 `[[name, messages], …]` or RESP3 Map name → messages; null when nothing was read. */
+function decodeStreams(reply: RespValue): StreamMessages[] | null {
+  if (reply === null) return null;
+  const out: StreamMessages[] = [];
+  if (reply instanceof Map) {
+    for (const [name, messages] of reply) out.push({ name: asString(name), messages: decodeMessages(messages) });
+    return out;
+  }
+  const list = toArray(reply);
+  for (let i = 0; i < list.length; i++) {
+    const pair = toArray(list[i] ?? null);
+    out.push({ name: asString(pair[0] ?? ''), messages: decodeMessages(pair[1] ?? null) });
+  }
+  return out;
+}
+
+function decodePendingSummary(reply: RespValue): XPendingSummary {
+  const parts = toArray(reply);
+  const rows = toArray(parts[3] ?? null);
+  const consumers = new Array<{ name: string; count: number }>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = toArray(rows[i] ?? null);
+    consumers[i] = { name: asString(row[0] ?? ''), count: toNumber(row[1] ?? null) };
+  }
+  const minId = parts[1] ?? null;
+  const maxId = parts[2] ?? null;
+  return {
+    count: toNumber(parts[0] ?? 0),
+    minId: minId === null ? null : asString(minId),
+    maxId: maxId === null ? null : asString(maxId),
+    consumers,
+  };
+}
+
+function decodePendingEntries(reply: RespValue): XPendingEntry[] {
+  const list = toArray(reply);
+  const out = new Array<XPendingEntry>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const row = toArray(list[i] ?? null);
+    out[i] = {
+      id: asString(row[0] ?? ''),
+      consumer: asString(row[1] ?? ''),
+      idleMs: toNumber(row[2] ?? null),
+      deliveries: toNumber(row[3] ?? null),
+    };
+  }
+  return out;
+}
+
+/** `[next, messages, deletedIds]` (Redis ≥ 7; 6.2 sends no third element). */
+function decodeAutoClaim(reply: RespValue): XAutoClaimResult {
+  const parts = toArray(reply);
+  return {
+    nextId: asString(parts[0] ?? '0-0'),
+    messages: decodeMessages(parts[1] ?? null),
+    deletedIds: toStringArray(parts[2] ?? null),
+  };
+}

@@ -1,0 +1,14 @@
+// The public entry of respool: re-exports only.
+export { createClient, RedisClient, ClientView, type ClientPoolStats } from './client/client.js';
+export { Pipeline, Transaction } from './client/pipeline.js';
+export { PinnedConnection } from './client/pinned.js';
+export { Subscription, type PubSubMessage, type MessageListener, type SubscriptionKind } from './client/pubsub.js';
+export { ScriptRunner, type ScriptDefinition } from './client/script.js';
+export type { CallOptions } from './client/pending.js';
+export * from './errors.js';
+export * from './pool/index.js';
+export { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
+export { RespDecoder, CommandEncoder, encodeCommand } from './resp/index.js';
+export type { RedisArg, RespValue } from './resp/types.js';
+export { CommandFlags, type Command } from './commands/command.js';
+export * from './commands/index.js';

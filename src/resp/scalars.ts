@@ -1,0 +1,70 @@
+/**
+ * Decoding of RESP scalar payloads the decoder finds rarely: RESP3 booleans, doubles, big numbers and
+ * integers too long for a double. `at` is the stream offset of the payload, for ProtocolError.
+ */
+import { ProtocolError } from '../errors.js';
+import { SHORT_ASCII_MAX, shortAscii } from './ascii.js';
+
+interface NodeBufferSlices {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * UTF-8 text of buf[start, end). Short ASCII runs are built in JS: cheaper than a call into C++ for the
+ * keys, counters and status words most replies carry.
+ */
+export function utf8(buf: Buffer, start: number, end: number): string {
+  if (end - start <= SHORT_ASCII_MAX) {
+    const text = shortAscii(buf, start, end - start);
+    if (text !== undefined) return text;
+  }
+  return (buf as unknown as NodeBufferSlices).utf8Slice(start, end);
+}
+
+export function latin1(buf: Buffer, start: number, end: number): string {
+  return (buf as unknown as NodeBufferSlices).latin1Slice(start, end);
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A ':' integer of 16 or more digits (already validated): a number when exact, else a bigint. */
+export function readIntegerSlow(buf: Buffer, start: number, end: number): number | bigint {
+  const value = BigInt(latin1(buf, start, end));
+  return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value;
+}
+
+export function readBoolean(buf: Buffer, start: number, end: number, at: number): boolean {
+  if (end === start + 1) {
+    if (buf[start] === 116) return true; // 't'
+    if (buf[start] === 102) return false; // 'f'
+  }
+  throw new ProtocolError('Boolean must be #t or #f', at);
+}
+
+const DOUBLE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export function readDouble(buf: Buffer, start: number, end: number, at: number): number {
+  const text = latin1(buf, start, end);
+  if (DOUBLE.test(text)) return Number(text);
+  switch (text.toLowerCase()) {
+    case 'inf':
+    case '+inf':
+      return Infinity;
+    case '-inf':
+      return -Infinity;
+    case 'nan':
+    case '-nan':
+      return NaN;
+  }
+  throw new ProtocolError(`Invalid double ${JSON.stringify(text.slice(0, 40))}`, at);
+}
+
+const BIG_NUMBER = /^[+-]?\d+$/;
+
+export function readBigNumber(buf: Buffer, start: number, end: number, at: number): bigint {
+  const text = latin1(buf, start, end);
+  if (!BIG_NUMBER.test(text)) throw new ProtocolError(`Invalid big number ${JSON.stringify(text.slice(0, 40))}`, at);
+  return BigInt(text);
+}

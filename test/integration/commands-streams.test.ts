@@ -1,0 +1,133 @@
+// Streams against a real redis-server, under RESP2 and RESP3: XADD/XREAD (with BLOCK), groups, pending, claims.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { UNICODE_KEY, forEachProtocol } from './commands-harness.js';
+
+forEachProtocol('streams', ({ client, key }) => {
+  test('add, range, read, trim, delete', async () => {
+    const c = client();
+    const s = key(`s:${UNICODE_KEY}`);
+    assert.equal(await c.xAdd(s, '1-1', { f: 'v' }), '1-1');
+    assert.equal(
+      await c.xAdd(s, '2-1', [
+        ['a', 'b'],
+        ['c', 'd'],
+      ]),
+      '2-1',
+    );
+    const auto = await c.xAdd(
+      s,
+      '*',
+      new Map([
+        [UNICODE_KEY, 'ü'],
+        ['empty', ''],
+      ]),
+    );
+    assert.match(auto ?? '', /^\d+-\d+$/);
+    assert.equal(await c.xAdd(key('none'), '*', { a: '1' }, { noMkStream: true }), null);
+    assert.equal(await c.xLen(s), 3);
+    assert.deepEqual(await c.xRange(s, '-', '2-1'), [
+      { id: '1-1', message: { f: 'v' } },
+      { id: '2-1', message: { a: 'b', c: 'd' } },
+    ]);
+    assert.deepEqual(await c.xRevRange(s, '+', '-', { count: 1 }), [
+      { id: auto, message: { [UNICODE_KEY]: 'ü', empty: '' } },
+    ]);
+    assert.deepEqual(await c.xRange(key('none'), '-', '+'), []);
+
+    assert.deepEqual(await c.xRead([{ key: s, id: '1-1' }], { count: 1 }), [
+      { name: s, messages: [{ id: '2-1', message: { a: 'b', c: 'd' } }] },
+    ]);
+    assert.equal(await c.xRead({ key: s, id: '$' }), null);
+    const both = await c.xRead([
+      { key: s, id: '2-1' },
+      { key: key('none'), id: '0' },
+    ]);
+    assert.equal(both?.length, 1);
+    assert.equal(both?.[0]?.name, s);
+
+    assert.equal(await c.xDel(s, ['1-1', '9-9']), 1);
+    await c.xAdd(s, '*', { x: '1' }, { trim: { strategy: 'MAXLEN', threshold: 2 } });
+    assert.equal(await c.xLen(s), 2);
+    assert.equal(await c.xTrim(s, { strategy: 'MAXLEN', threshold: 0 }), 2);
+    const m = key('minid');
+    await c.xAdd(m, '5-0', { a: '1' });
+    await c.xAdd(m, '6-0', { a: '1' });
+    assert.equal(await c.xTrim(m, { strategy: 'MINID', threshold: '6-0' }), 1);
+    const trimmed = await c.xTrim(m, { strategy: 'MAXLEN', threshold: 0, approximate: true, limit: 10 });
+    assert.equal(await c.xLen(m), 1 - trimmed);
+  });
+
+  test('XREAD BLOCK: woken by an add, and null on timeout', async () => {
+    const c = client();
+    const s = key('blk');
+    await c.xAdd(s, '1-0', { a: '1' });
+    const waiting = c.xRead({ key: s, id: '$' }, { block: 5000 });
+    await new Promise((r) => setTimeout(r, 50));
+    await c.xAdd(s, '2-0', { b: '2' });
+    assert.deepEqual(await waiting, [{ name: s, messages: [{ id: '2-0', message: { b: '2' } }] }]);
+    assert.equal(await c.xRead({ key: s, id: '$' }, { block: 30 }), null);
+  });
+
+  test('consumer groups: read, pending, ack, claim, autoclaim', async () => {
+    const c = client();
+    const s = key('g');
+    assert.equal(await c.xGroupCreate(s, 'grp', '$', { mkStream: true }), 'OK');
+    assert.equal(await c.xGroupCreateConsumer(s, 'grp', 'c1'), true);
+    await c.xAdd(s, '1-1', { f: 'v' });
+    await c.xAdd(s, '2-1', { g: 'w' });
+    assert.deepEqual(await c.xReadGroup('grp', 'c1', { key: s, id: '>' }, { count: 1 }), [
+      { name: s, messages: [{ id: '1-1', message: { f: 'v' } }] },
+    ]);
+    assert.deepEqual(await c.xReadGroup('grp', 'c2', { key: s, id: '>' }, { block: 100 }), [
+      { name: s, messages: [{ id: '2-1', message: { g: 'w' } }] },
+    ]);
+    assert.equal(await c.xReadGroup('grp', 'c2', { key: s, id: '>' }, { block: 30 }), null);
+    const summary = await c.xPending(s, 'grp');
+    assert.equal(summary.count, 2);
+    assert.equal(summary.minId, '1-1');
+    assert.equal(summary.maxId, '2-1');
+    assert.deepEqual(
+      summary.consumers.sort((a, b) => a.name.localeCompare(b.name)),
+      [
+        { name: 'c1', count: 1 },
+        { name: 'c2', count: 1 },
+      ],
+    );
+    const entries = await c.xPendingRange(s, 'grp', '-', '+', 10, { consumer: 'c1' });
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0]!.id, '1-1');
+    assert.equal(entries[0]!.consumer, 'c1');
+    assert.equal(entries[0]!.deliveries, 1);
+    assert.ok(entries[0]!.idleMs >= 0);
+
+    assert.deepEqual(await c.xClaim(s, 'grp', 'c3', 0, '1-1'), [{ id: '1-1', message: { f: 'v' } }]);
+    assert.deepEqual(await c.xClaimJustId(s, 'grp', 'c1', 0, ['1-1'], { retryCount: 5 }), ['1-1']);
+    const auto = await c.xAutoClaim(s, 'grp', 'c4', 0, '0-0', { count: 10 });
+    assert.equal(auto.nextId, '0-0');
+    assert.deepEqual(
+      auto.messages.map((m) => m.id),
+      ['1-1', '2-1'],
+    );
+    assert.deepEqual(auto.deletedIds, []);
+
+    // An entry deleted while pending: its history read gives message null.
+    await c.xDel(s, '2-1');
+    const history = await c.xReadGroup('grp', 'c4', { key: s, id: '0' });
+    assert.deepEqual(history, [
+      {
+        name: s,
+        messages: [
+          { id: '1-1', message: { f: 'v' } },
+          { id: '2-1', message: null },
+        ],
+      },
+    ]);
+    assert.equal(await c.xAck(s, 'grp', ['1-1', '2-1']), 2);
+    assert.deepEqual(await c.xPending(s, 'grp'), { count: 0, minId: null, maxId: null, consumers: [] });
+    assert.equal(await c.xGroupSetId(s, 'grp', '0'), 'OK');
+    assert.equal(await c.xGroupDelConsumer(s, 'grp', 'c1'), 0);
+    assert.equal(await c.xGroupDestroy(s, 'grp'), true);
+    assert.equal(await c.xGroupDestroy(s, 'grp'), false);
+  });
+});
