@@ -114,6 +114,7 @@ export class RedisClient extends SendingCommands implements Resender {
   /** @internal The send path of every command. */
   dispatch<T>(command: Command<T>, options: CallOptions | undefined): Promise<T> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
+    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) return Promise.reject(statefulError(command));
     const pending = new PendingCommand<T>(this, command, this.options.readTimeout, options);
     if (pending.settled) return pending.promise; // aborted before it started
     this.route(pending);
@@ -316,6 +317,13 @@ export class RedisClient extends SendingCommands implements Resender {
 
 function flushQueued(client: RedisClient): void {
   client.flushQueued();
+}
+
+function statefulError(command: Command): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `${String(command.args[0]).toUpperCase()} changes connection state and cannot run on a pooled connection ` +
+      'shared by other callers. Use client.withConn() for it (the connection then leaves the pool when released).',
+  );
 }
 
 function toList(value: string | string[]): string[] {

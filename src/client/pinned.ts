@@ -42,6 +42,7 @@ export class PinnedConnection extends CommandSet<'promise'> implements Resender 
     if (this.released) {
       return Promise.reject(new ClientClosedError('This pinned connection was released when withConn() returned.'));
     }
+    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) this.poisoned = true;
     const pending = new PendingCommand<T>(this, command, this.host.options.readTimeout, this.callOptions);
     if (pending.settled) return pending.promise;
     pending.written = true;

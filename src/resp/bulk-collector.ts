@@ -6,13 +6,37 @@
  * Nothing is copied while collecting. Buffers are joined once; strings are decoded piece by piece and
  * concatenated (V8 keeps the result as a rope until first use, which avoids one more large copy).
  */
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
-import { ProtocolError, replyErrorFor } from '../errors.js';
+import { ProtocolError } from '../errors.js';
 import type { RespValue } from './types.js';
-import { utf8 } from './scalars.js';
+import { latin1, replyError, utf8 } from './scalars.js';
 
 const CR = 13;
+/** Shared: a StringDecoder is costly to create, and decodePieces() always leaves it flushed by end(). */
+const textDecoder = new StringDecoder('utf8');
 const LF = 10;
+
+/**
+ * UTF-8 text of consecutive pieces. ASCII pieces are copied as Latin-1 (cheaper, same text); the others go
+ * through a StringDecoder, which carries a character split between pieces. An ASCII byte can never continue
+ * a character, so flushing the decoder before an ASCII piece gives the same text as feeding it on.
+ */
+function decodePieces(pieces: Buffer[]): string {
+  let text = '';
+  let decoding = false;
+  for (const piece of pieces) {
+    if (isAscii(piece)) {
+      if (decoding) text += textDecoder.end();
+      decoding = false;
+      text += latin1(piece, 0, piece.length);
+    } else {
+      text += textDecoder.write(piece);
+      decoding = true;
+    }
+  }
+  return decoding ? text + textDecoder.end() : text;
+}
 
 export class BulkCollector {
   /** The bulk's type byte while collecting, 0 when idle. */
@@ -42,7 +66,7 @@ export class BulkCollector {
     let i = from;
     if (this.left > 0) {
       const n = Math.min(this.left, buf.length - i);
-      if (n > 0) this.pieces.push(buf.subarray(i, i + n));
+      if (n > 0) this.pieces.push(n === buf.length ? buf : buf.subarray(i, i + n));
       this.left -= n;
       i += n;
     }
@@ -59,16 +83,12 @@ export class BulkCollector {
     const { type, pieces, length } = this;
     this.type = 0;
     this.pieces = [];
-    if (type === 36 && !this.asBuffer) {
-      const decoder = new StringDecoder('utf8');
-      let text = '';
-      for (const piece of pieces) text += decoder.write(piece);
-      return text + decoder.end();
-    }
+    if (type === 36 && !this.asBuffer) return decodePieces(pieces);
     const joined = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length);
     if (type === 36) return joined;
-    if (type === 33) return replyErrorFor(utf8(joined, 0, length));
-    if (length < 4 || joined[3] !== 58) throw new ProtocolError('Verbatim string without format prefix', this.payloadAt);
+    if (type === 33) return replyError(utf8(joined, 0, length));
+    if (length < 4 || joined[3] !== 58)
+      throw new ProtocolError('Verbatim string without format prefix', this.payloadAt);
     return this.asBuffer ? joined.subarray(4) : utf8(joined, 4, length);
   }
 

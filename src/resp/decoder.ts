@@ -17,10 +17,12 @@
  * Buffer mode returns `subarray` views of the received chunk (no copy). A view keeps its whole chunk
  * alive; Node's socket chunks are never reused, so the bytes cannot change under the caller.
  */
-import { ProtocolError, RedisError, replyErrorFor } from '../errors.js';
+import { InvalidArgumentError, ProtocolError, RedisError } from '../errors.js';
 import type { RespValue } from './types.js';
 import { BulkCollector } from './bulk-collector.js';
-import { readBigNumber, readBoolean, readDouble, readIntegerSlow, utf8 } from './scalars.js';
+import { Frame, KIND_ARRAY, KIND_ATTRIBUTE, KIND_MAP, KIND_PUSH, KIND_SET } from './frame.js';
+import { Tail } from './tail.js';
+import { readBigNumber, readBoolean, readDouble, readIntegerSlow, replyError, utf8 } from './scalars.js';
 
 export interface RespDecoderOptions {
   /** Called once per top-level reply, in order. Error replies arrive here as ReplyError values. */
@@ -40,36 +42,9 @@ const MAX_AGGREGATE_LENGTH = 2 ** 32 - 1; // a JS array cannot hold more
 const COLLECT_THRESHOLD = 16 * 1024;
 const PREALLOCATE_LIMIT = 1024; // larger arrays grow as elements arrive, so a lying header costs nothing
 
-const KIND_ARRAY = 0;
-const KIND_PUSH = 1;
-const KIND_MAP = 2;
-const KIND_SET = 3;
-const KIND_ATTRIBUTE = 4;
-
 /** Returned by the parse methods when the buffer ends before the element does. */
 const INCOMPLETE = Symbol('incomplete');
 type Parsed = RespValue | typeof INCOMPLETE;
-
-/** An aggregate still being filled when its bytes ran out. Maps count keys and values as elements. */
-class Frame {
-  constructor(
-    readonly kind: number,
-    readonly count: number,
-    public index: number,
-    readonly items: RespValue[] | Map<RespValue, RespValue> | Set<RespValue> | null,
-    public key: RespValue,
-  ) {}
-
-  add(value: RespValue): void {
-    const kind = this.kind;
-    if (kind === KIND_ARRAY || kind === KIND_PUSH) (this.items as RespValue[])[this.index] = value;
-    else if (kind === KIND_MAP) {
-      if ((this.index & 1) === 0) this.key = value;
-      else (this.items as Map<RespValue, RespValue>).set(this.key, value);
-    } else if (kind === KIND_SET) (this.items as Set<RespValue>).add(value);
-    this.index++;
-  }
-}
 
 export class RespDecoder {
   /** Bulk strings of the next top-level reply decode as Buffer when true, as UTF-8 strings when false. */
@@ -91,10 +66,7 @@ export class RespDecoder {
   private pushOpened = false;
   private frames: Frame[] = [];
   private readonly bulk = new BulkCollector();
-  private tail: Buffer[] = [];
-  private tailLength = 0;
-  private tailNeed = 0;
-  private tailStart = 0;
+  private readonly tail = new Tail();
   /** Stream offsets: bytes fed, and end of the last complete reply. */
   private received = 0;
   private consumed = 0;
@@ -107,10 +79,10 @@ export class RespDecoder {
     this.maxBulkLength = options.maxBulkLength ?? 512 * 1024 * 1024;
     this.maxDepth = options.maxDepth ?? 128;
     if (!Number.isSafeInteger(this.maxBulkLength) || this.maxBulkLength < 0) {
-      throw new RangeError(`maxBulkLength must be a non-negative integer, got ${this.maxBulkLength}`);
+      throw new InvalidArgumentError(`maxBulkLength must be a non-negative integer, got ${this.maxBulkLength}`);
     }
     if (!Number.isInteger(this.maxDepth) || this.maxDepth < 1 || this.maxDepth > 1000) {
-      throw new RangeError(`maxDepth must be an integer from 1 to 1000, got ${this.maxDepth}`);
+      throw new InvalidArgumentError(`maxDepth must be an integer from 1 to 1000, got ${this.maxDepth}`);
     }
   }
 
@@ -122,8 +94,7 @@ export class RespDecoder {
   reset(): void {
     this.frames = [];
     this.bulk.reset();
-    this.tail = [];
-    this.tailLength = this.tailNeed = this.tailStart = 0;
+    this.tail.clear();
     this.received = this.consumed = this.base = this.need = 0;
     this.pushOpened = false;
     this.failure = null;
@@ -148,19 +119,15 @@ export class RespDecoder {
           if (data.length > 0 || this.frames.length > 0) this.parse(data, this.received - data.length);
           return;
         }
-        if (this.tailLength === 0 || data.length === 0) break;
-        const take = this.bytesCompletingTail(data);
+        if (this.tail.length === 0 || data.length === 0) break;
+        const take = this.tail.bytesFinishing(data, this.maxBulkLength);
         if (take < 0) {
-          this.tail.push(data);
-          this.tailLength += data.length;
+          this.tail.append(data);
           return;
         }
-        // Join the tail once, with just the bytes that finish its element; then carry on with the rest.
-        const completion = Buffer.concat([...this.tail, data.subarray(0, take)]);
-        const start = this.tailStart;
-        this.tail = [];
-        this.tailLength = 0;
-        this.parse(completion, start);
+        // Finish the tail's element (and whatever frames it completes), then carry on with the rest.
+        const start = this.tail.start;
+        this.parse(this.tail.join(data, take), start);
         if (this.pos === Infinity) return; // reset() from a callback
         data = data.subarray(take);
       }
@@ -174,21 +141,6 @@ export class RespDecoder {
     } finally {
       this.feeding = false;
     }
-  }
-
-  /** How many bytes of `data` complete the tail element, or -1 when all of `data` is not enough. */
-  private bytesCompletingTail(data: Buffer): number {
-    if (this.tailNeed > 0) {
-      const missing = this.tailNeed - this.tailLength;
-      return data.length >= missing ? missing : -1;
-    }
-    const last = this.tail[this.tail.length - 1]!;
-    if (last[last.length - 1] === CR) return data.length > 0 ? 1 : -1;
-    const lf = data.indexOf(LF);
-    if (lf < 0 && this.tailLength + data.length > this.maxBulkLength) {
-      throw new ProtocolError('Line longer than maxBulkLength without CRLF', this.tailStart + this.tailLength);
-    }
-    return lf < 0 ? -1 : lf + 1;
   }
 
   private parse(buf: Buffer, base: number): void {
@@ -269,13 +221,7 @@ export class RespDecoder {
       frames[j] = frames[i]!;
       frames[i] = outer;
     }
-    const pos = this.pos;
-    if (pos < buf.length) {
-      this.tail.push(buf.subarray(pos));
-      this.tailLength = buf.length - pos;
-      this.tailNeed = this.need;
-      this.tailStart = this.base + pos;
-    }
+    if (this.pos < buf.length) this.tail.keep(buf.subarray(this.pos), this.need, this.base + this.pos);
   }
 
   private protocolError(message: string, at: number): never {
@@ -351,7 +297,8 @@ export class RespDecoder {
       if (i < end && buf[i] !== CR) this.protocolError('Invalid integer', i);
       return this.incomplete(from - 1, 0);
     }
-    if (buf[i] !== CR || i === first) this.protocolError(i === first ? 'Empty or invalid integer' : 'Invalid integer', i);
+    if (buf[i] !== CR || i === first)
+      this.protocolError(i === first ? 'Empty or invalid integer' : 'Invalid integer', i);
     if (buf[i + 1] !== LF) this.protocolError('Carriage return not followed by line feed', i + 1);
     this.pos = i + 2;
     if (i - first > 15) return readIntegerSlow(buf, from, i); // 16+ digits may not fit a double exactly
@@ -393,7 +340,7 @@ export class RespDecoder {
         if (buf[to] !== CR || buf[to + 1] !== LF) this.protocolError('Bulk data not followed by CRLF', to);
         this.pos = to + 2;
         if (type === 36) return this.buffers ? buf.subarray(from, to) : utf8(buf, from, to);
-        if (type === 33) return replyErrorFor(utf8(buf, from, to));
+        if (type === 33) return replyError(utf8(buf, from, to));
         if (length < 4 || buf[from + 3] !== 58) this.protocolError('Verbatim string without format prefix', from);
         return this.buffers ? buf.subarray(from + 4, to) : utf8(buf, from + 4, to);
       }
@@ -405,7 +352,7 @@ export class RespDecoder {
         const cr = this.lineEnd(buf, start + 1);
         if (cr < 0) return this.incomplete(start, 0);
         this.pos = cr + 2;
-        if (type === 45) return replyErrorFor(utf8(buf, start + 1, cr));
+        if (type === 45) return replyError(utf8(buf, start + 1, cr));
         if (cr === start + 3 && buf[start + 1] === 79 && buf[start + 2] === 75) return 'OK';
         return utf8(buf, start + 1, cr);
       }

@@ -4,6 +4,14 @@ import { createClient, InvalidArgumentError, ReplyError, WatchError, type RedisC
 import { RedisServer } from '../helpers/redis-server.js';
 
 let server: RedisServer;
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 before(async () => {
   server = await RedisServer.start();
 });
@@ -80,6 +88,26 @@ for (const protocol of [2, 3] as const) {
       const key = `tx:${protocol}`;
       const replies = await client.multi().set(key, '1').incr(key).get(key).exec();
       assert.deepEqual(replies, ['OK', 2, '2']);
+    });
+
+    test('a transaction mixing Buffer and string commands gives each its own type', async () => {
+      const key = `txbuf:${protocol}`;
+      const [, asString, asBuffer] = await client.multi().set(key, 'v').get(key).getBuffer(key).exec();
+      assert.equal(asString, 'v');
+      assert.ok(Buffer.isBuffer(asBuffer));
+      assert.equal(asBuffer.toString('utf8'), 'v');
+    });
+
+    test('typed connection-state commands are refused on pooled connections, allowed when pinned', async () => {
+      await assert.rejects(client.select(1), InvalidArgumentError);
+      await assert.rejects(client.clientSetName('x'), InvalidArgumentError);
+      const pinnedId = await client.withConn(async (conn) => {
+        await conn.select(2);
+        await conn.set(`db2:${protocol}`, 'y');
+        return conn.id;
+      });
+      await waitFor(async () => !(await server.clients()).some((c) => c['id'] === String(pinnedId)));
+      assert.equal(await client.get(`db2:${protocol}`), null);
     });
 
     test('a command refused while queueing aborts the transaction with EXECABORT', async () => {

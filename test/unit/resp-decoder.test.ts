@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AskError, MovedError, ProtocolError, ReplyError } from '../../src/errors.js';
+import { AskError, InvalidArgumentError, MovedError, ProtocolError, ReplyError } from '../../src/errors.js';
 import { RespDecoder, type RespDecoderOptions } from '../../src/resp/index.js';
 import type { RespValue } from '../../src/resp/types.js';
 
@@ -66,11 +66,27 @@ const TYPES: [name: string, wire: string, asString: RespValue, asBuffer: RespVal
   ['double inf', ',inf\r\n', Infinity, Infinity],
   ['double -inf', ',-inf\r\n', -Infinity, -Infinity],
   ['double nan', ',nan\r\n', NaN, NaN],
-  ['big number', '(3492890328409238509324850943850943825024385\r\n', 3492890328409238509324850943850943825024385n, 3492890328409238509324850943850943825024385n],
+  [
+    'big number',
+    '(3492890328409238509324850943850943825024385\r\n',
+    3492890328409238509324850943850943825024385n,
+    3492890328409238509324850943850943825024385n,
+  ],
   ['negative big number', '(-12\r\n', -12n, -12n],
   ['verbatim string', '=15\r\ntxt:Some string\r\n', 'Some string', Buffer.from('Some string')],
   ['empty verbatim string', '=4\r\nmkd:\r\n', '', Buffer.alloc(0)],
-  ['map', '%2\r\n+a\r\n:1\r\n$1\r\nb\r\n#t\r\n', new Map<RespValue, RespValue>([['a', 1], ['b', true]]), new Map<RespValue, RespValue>([['a', 1], [Buffer.from('b'), true]])],
+  [
+    'map',
+    '%2\r\n+a\r\n:1\r\n$1\r\nb\r\n#t\r\n',
+    new Map<RespValue, RespValue>([
+      ['a', 1],
+      ['b', true],
+    ]),
+    new Map<RespValue, RespValue>([
+      ['a', 1],
+      [Buffer.from('b'), true],
+    ]),
+  ],
   ['empty map', '%0\r\n', new Map(), new Map()],
   ['set', '~3\r\n+a\r\n:1\r\n+a\r\n', new Set<RespValue>(['a', 1]), new Set<RespValue>(['a', 1])],
   ['attribute before a value', '|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n:42\r\n', 42, 42],
@@ -239,6 +255,35 @@ describe('RespDecoder: split input', () => {
     }
   });
 
+  test('long strings mixing ASCII and multi-byte characters decode the same in any chunking', () => {
+    const text = `${'a'.repeat(70_000)}é${'b'.repeat(5)}中${'c'.repeat(65_530)}🙂\u0080${'d'.repeat(30_000)}`;
+    const body = Buffer.from(text);
+    const invalid = Buffer.concat([Buffer.alloc(40_000, 'x'), Buffer.from([0xc3]), Buffer.alloc(40_000, 'y')]);
+    const wire = Buffer.concat([
+      Buffer.from(`$${body.length}\r\n`),
+      body,
+      Buffer.from(`\r\n$${invalid.length}\r\n`),
+      invalid,
+      Buffer.from('\r\n'),
+    ]);
+    const want = [text, invalid.toString()];
+    for (const size of [7, 1000, 65_536, 70_001, wire.length]) {
+      const { replies, decoder } = decoderFor();
+      for (let at = 0; at < wire.length; at += size) decoder.feed(wire.subarray(at, at + size));
+      assert.deepEqual(replies, want, `chunks of ${size}`);
+    }
+    // Splits inside and around every non-ASCII character, in 64 KB chunks elsewhere.
+    for (let at = 0; at < wire.length; at++) {
+      if (wire[at]! < 0x80) continue;
+      for (let split = at - 1; split <= at + 2; split++) {
+        const { replies, decoder } = decoderFor();
+        decoder.feed(wire.subarray(0, split));
+        for (let from = split; from < wire.length; from += 65_536) decoder.feed(wire.subarray(from, from + 65_536));
+        assert.deepEqual(replies, want, `split at ${split}`);
+      }
+    }
+  });
+
   test('a big array of small elements split in many chunks is not re-parsed from its start', () => {
     const count = 200_000;
     let wire = `*${count}\r\n`;
@@ -297,7 +342,7 @@ describe('RespDecoder: state', () => {
   });
 
   test('options are validated', () => {
-    assert.throws(() => new RespDecoder({ onReply: () => {}, maxDepth: 0 }), RangeError);
-    assert.throws(() => new RespDecoder({ onReply: () => {}, maxBulkLength: -1 }), RangeError);
+    assert.throws(() => new RespDecoder({ onReply: () => {}, maxDepth: 0 }), InvalidArgumentError);
+    assert.throws(() => new RespDecoder({ onReply: () => {}, maxBulkLength: -1 }), InvalidArgumentError);
   });
 });

@@ -186,7 +186,9 @@ export function randomNode(random: () => number, options: GenerateOptions, depth
   const maxDepth = options.maxDepth ?? 4;
   const aggregate = depth < maxDepth && random() < 0.3 / (depth + 1);
   const pick = (list: string): string => list[Math.floor(random() * list.length)]!;
-  const kind = aggregate ? pick(options.resp3 ? (top ? '**%~|>' : '**%~|') : '*') : pick(options.resp3 ? '+-:$$$_#,(!=' : '+-:$$$');
+  const kind = aggregate
+    ? pick(options.resp3 ? (top ? '**%~|>' : '**%~|') : '*')
+    : pick(options.resp3 ? '+-:$$$_#,(!=' : '+-:$$$');
   const child = (): Node => randomNode(random, options, depth + 1);
   const count = (): number => Math.floor(random() * (random() < 0.1 ? 30 : 5));
   const line = (): string => randomText(random, 20).replace(/[\r\n]/g, '');
@@ -205,7 +207,10 @@ export function randomNode(random: () => number, options: GenerateOptions, depth
       return { t: '#', value: random() < 0.5 };
     case ',': {
       const special = [Infinity, -Infinity, NaN, 0, 1e21, -1.5e-7];
-      return { t: ',', value: random() < 0.2 ? special[Math.floor(random() * special.length)]! : (random() - 0.5) * 1e6 };
+      return {
+        t: ',',
+        value: random() < 0.2 ? special[Math.floor(random() * special.length)]! : (random() - 0.5) * 1e6,
+      };
     }
     case '(':
       return { t: '(', value: BigInt(randomInteger(random, false)) * 1_000_000_007n };
