@@ -4,6 +4,8 @@
 // RESPOOL_CODEC=<path to resp/index.js> measures another build (e.g. one compiled to a temp folder).
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 const require = createRequire(import.meta.url);
 const RedisParser = require('redis-parser');
@@ -12,6 +14,11 @@ const codecUrl = process.env.RESPOOL_CODEC
   : new URL('../dist/resp/index.js', import.meta.url).href;
 
 const CHUNK = 64 * 1024;
+
+// A full GC before each timed run, so that neither side pays for garbage the other left (large strings
+// make major GCs frequent, and they would land on whichever side happens to be running).
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc');
 
 /** A deterministic PRNG, so every run measures the same bytes. */
 function prng(seed) {
@@ -84,6 +91,7 @@ function makeRedisParser(returnBuffers) {
  * system, GC threads included), so other programs sharing the machine disturb the ratio less.
  */
 function timePasses(target, chunks, passes, expected) {
+  collectGarbage();
   const start = process.cpuUsage();
   for (let p = 0; p < passes; p++) for (const chunk of chunks) target.feed(chunk);
   const used = process.cpuUsage(start);

@@ -5,6 +5,18 @@ export { PinnedConnection } from './client/pinned.js';
 export { Subscription, type PubSubMessage, type MessageListener, type SubscriptionKind } from './client/pubsub.js';
 export { ScriptRunner, type ScriptDefinition } from './client/script.js';
 export type { CallOptions } from './client/pending.js';
+export type {
+  Hook,
+  DialHook,
+  DialInfo,
+  DialedConnection,
+  ProcessHook,
+  ProcessPipelineHook,
+  PipelineKind,
+  PoolEvents,
+  PoolEventName,
+  PoolEventListener,
+} from './client/hooks.js';
 export * from './errors.js';
 export * from './pool/index.js';
 export { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';

@@ -17,6 +17,7 @@ import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.j
 import { ConnLimiter, type PoolStats } from '../pool/index.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from '../options.js';
 import type { RedisArg } from '../resp/types.js';
+import { HookRegistry, type Hook, type PoolEventListener, type PoolEventName } from './hooks.js';
 import { PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction } from './pipeline.js';
 import { PinnedConnection } from './pinned.js';
@@ -85,6 +86,8 @@ export class RedisClient extends SendingCommands implements Resender {
   private readonly blocking: PoolBinding | undefined;
   private readonly limiter: ConnLimiter | undefined;
   private readonly subscriber: Subscriber;
+  /** @internal */
+  readonly hooks: HookRegistry;
   private queued: PendingCommand[] = [];
   private readonly blockingInFlight = new Set<Connection>();
   private isClosed = false;
@@ -96,9 +99,12 @@ export class RedisClient extends SendingCommands implements Resender {
     this.options = o;
     this.maxRetries = o.maxRetries;
     this.limiter = o.maxActiveConns > 0 ? new ConnLimiter(o.maxActiveConns) : undefined;
-    this.main = new PoolBinding(o, 'main pool', o.poolSize, this.limiter);
+    this.hooks = new HookRegistry((command, options) => this.dispatchDirect(command, options));
+    this.main = new PoolBinding(o, 'main pool', o.poolSize, this.limiter, this.hooks);
     this.blocking =
-      o.blockingPoolSize > 0 ? new PoolBinding(o, 'blocking pool', o.blockingPoolSize, this.limiter) : undefined;
+      o.blockingPoolSize > 0
+        ? new PoolBinding(o, 'blocking pool', o.blockingPoolSize, this.limiter, this.hooks)
+        : undefined;
     this.subscriber = new Subscriber(o, this.limiter);
   }
 
@@ -111,8 +117,14 @@ export class RedisClient extends SendingCommands implements Resender {
     return new ClientView(this, options);
   }
 
-  /** @internal The send path of every command. */
+  /** @internal The send path of every command (through the process hooks, when there are any). */
   dispatch<T>(command: Command<T>, options: CallOptions | undefined): Promise<T> {
+    const chain = this.hooks.processChain;
+    if (chain !== undefined) return chain(command, options) as Promise<T>;
+    return this.dispatchDirect(command, options);
+  }
+
+  private dispatchDirect<T>(command: Command<T>, options: CallOptions | undefined): Promise<T> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
     if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) return Promise.reject(statefulError(command));
     const pending = new PendingCommand<T>(this, command, this.options.readTimeout, options);
@@ -143,6 +155,8 @@ export class RedisClient extends SendingCommands implements Resender {
   }
 
   private async runBatch(batch: PendingCommand[]): Promise<void> {
+    // Every command was aborted before the flush: no turn to take, no connection to dial.
+    if (batch.every(isSettled)) return;
     let conn: Connection;
     try {
       conn = await this.main.getForBatch();
@@ -201,6 +215,26 @@ export class RedisClient extends SendingCommands implements Resender {
   abandonBlocking(pending: PendingCommand): void {
     const conn = pending.connection as Connection | undefined;
     conn?.destroy(new RedisError('A blocking command was abandoned by its caller.', 'ERR_ABANDONED'));
+  }
+
+  /** Adds a hook around dials, commands and pipelines (see Hook). The first hook added runs outermost. */
+  addHook(hook: Hook): void {
+    this.hooks.add(hook);
+  }
+
+  removeHook(hook: Hook): void {
+    this.hooks.remove(hook);
+  }
+
+  /** Listens to pool events: connect, close, poolTimeout, dialError, stale. */
+  on<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): this {
+    this.hooks.on(event, listener);
+    return this;
+  }
+
+  off<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): this {
+    this.hooks.off(event, listener);
+    return this;
   }
 
   /** One explicit pipeline: one connection, one write; each entry is its reply or its ReplyError. */
@@ -313,6 +347,10 @@ export class RedisClient extends SendingCommands implements Resender {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function isSettled(pending: PendingCommand): boolean {
+  return pending.settled;
 }
 
 function flushQueued(client: RedisClient): void {

@@ -12,11 +12,13 @@ import type { Connection, ReplyHandler } from '../connection/connection.js';
 import { ReplyError, WatchError } from '../errors.js';
 import type { RedisArg, RespValue } from '../resp/types.js';
 import { mayRetryAfterFailure, retryBackoff } from './policy.js';
+import type { HookRegistry } from './hooks.js';
 import type { PoolBinding } from './pool-binding.js';
 
 /** What pipelines need from the client. */
 export interface PipelineHost {
   readonly options: { readTimeout: number; maxRetries: number; minRetryBackoff: number; maxRetryBackoff: number };
+  readonly hooks: HookRegistry;
 }
 
 /** Collects the replies of a run of commands written together. */
@@ -105,9 +107,13 @@ export class Pipeline extends CommandBatch {
   }
 
   /** Sends every command at once; resolves with one entry per command (its reply or its ReplyError). */
-  async exec(): Promise<unknown[]> {
+  exec(): Promise<unknown[]> {
     const commands = this.commands.splice(0);
-    if (commands.length === 0) return [];
+    if (commands.length === 0) return Promise.resolve([]);
+    return this.host.hooks.wrapPipeline(this.send)(commands, 'pipeline');
+  }
+
+  private readonly send = async (commands: readonly Command[]): Promise<unknown[]> => {
     const o = this.host.options;
     const retryable = commands.every((c) => (c.flags & CommandFlags.READONLY) !== 0);
     for (let attempt = 0; ; attempt++) {
@@ -131,7 +137,7 @@ export class Pipeline extends CommandBatch {
       if (!mayRetry) throw failure.error;
       await delay(retryBackoff(attempt, o.minRetryBackoff, o.maxRetryBackoff));
     }
-  }
+  };
 }
 
 export class Transaction extends CommandBatch {
@@ -148,18 +154,25 @@ export class Transaction extends CommandBatch {
    * (a ReplyError in place for a command that failed at run time). Rejects with WatchError when a
    * watched key changed, or with the server's EXECABORT error when a command was refused while queueing.
    */
-  async exec(): Promise<unknown[]> {
-    const commands = this.commands.splice(0);
+  exec(): Promise<unknown[]> {
+    return this.host.hooks.wrapPipeline(this.send)(this.commands.splice(0), 'multi');
+  }
+
+  private readonly send = async (commands: readonly Command[]): Promise<unknown[]> => {
     const conn = this.pinned ?? (await this.binding.getPinned());
     try {
       return await runTransaction(conn, commands, this.host.options.readTimeout);
     } finally {
       if (this.pinned === undefined) this.binding.release(conn);
     }
-  }
+  };
 }
 
-export async function runTransaction(conn: Connection, commands: Command[], readTimeout: number): Promise<unknown[]> {
+export async function runTransaction(
+  conn: Connection,
+  commands: readonly Command[],
+  readTimeout: number,
+): Promise<unknown[]> {
   const wantsBuffers = commands.some((c) => (c.flags & CommandFlags.BUFFERS) !== 0);
   const total = commands.length + 2;
   const collector = new ReplyCollector(total);

@@ -7,21 +7,37 @@
  *   closed while idle → evicted at once; closed while held → removed from the pool.
  */
 import type { Connection } from '../connection/connection.js';
+import { PoolTimeoutError } from '../errors.js';
 import { ConnPool, type ConnLimiter } from '../pool/index.js';
-import type { ResolvedClientOptions } from '../options.js';
+import { describeAddress, type ResolvedClientOptions } from '../options.js';
+import type { DialHook, HookRegistry } from './hooks.js';
 import { openConnection } from './open-connection.js';
+
+const STALE_REASONS: Record<string, 'idle' | 'lifetime' | 'health-check'> = {
+  idle: 'idle',
+  lifetime: 'lifetime',
+  unusable: 'health-check',
+};
 
 export class PoolBinding {
   readonly pool: ConnPool<Connection>;
   private readonly options: ResolvedClientOptions;
+  private readonly address: string;
 
-  constructor(options: ResolvedClientOptions, name: string, poolSize: number, limiter: ConnLimiter | undefined) {
+  constructor(
+    options: ResolvedClientOptions,
+    private readonly name: string,
+    poolSize: number,
+    limiter: ConnLimiter | undefined,
+    private readonly hooks: HookRegistry,
+  ) {
     this.options = options;
+    this.address = describeAddress(options);
     const o = options;
     this.pool = new ConnPool<Connection>({
       name,
       dialer: (signal) => this.dial(signal),
-      onClose: (conn, reason) => o.onClose?.({ id: conn.id, reason: String(reason) }),
+      onClose: (conn, reason) => this.closed(conn, String(reason)),
       poolFIFO: o.poolFIFO,
       poolSize,
       poolTimeout: o.poolTimeout,
@@ -40,7 +56,7 @@ export class PoolBinding {
 
   /** A connection for one batch: it returns itself to the pool when its last reply is read. */
   async getForBatch(signal?: AbortSignal): Promise<Connection> {
-    const conn = await this.pool.get(signal !== undefined ? { signal } : undefined);
+    const conn = await this.get(signal);
     conn.onDrain = this.returnAfterDrain;
     conn.onClosed = this.removeHeld;
     return conn;
@@ -48,7 +64,7 @@ export class PoolBinding {
 
   /** A connection for one holder (withConn, transaction, blocking command): it goes back only through `release`. */
   async getPinned(signal?: AbortSignal): Promise<Connection> {
-    const conn = await this.pool.get(signal !== undefined ? { signal } : undefined);
+    const conn = await this.get(signal);
     conn.onDrain = undefined;
     conn.onClosed = this.removeHeld;
     return conn;
@@ -91,9 +107,39 @@ export class PoolBinding {
     this.pool.evict(conn);
   };
 
+  private async get(signal: AbortSignal | undefined): Promise<Connection> {
+    try {
+      return await this.pool.get(signal !== undefined ? { signal } : undefined);
+    } catch (err) {
+      if (err instanceof PoolTimeoutError) this.hooks.emit('poolTimeout', { error: err, pool: this.name });
+      throw err;
+    }
+  }
+
+  private readonly openDirect: DialHook = (info) => openConnection(this.options, info.signal);
+
   private async dial(signal: AbortSignal): Promise<Connection> {
-    const conn = await openConnection(this.options, signal);
+    let conn: Connection;
+    try {
+      // Dial hooks must return what `next` gave them.
+      conn = (await this.hooks.wrapDial(this.openDirect)({
+        address: this.address,
+        pool: this.name,
+        signal,
+      })) as Connection;
+    } catch (err) {
+      this.hooks.emit('dialError', { error: err as Error, address: this.address, pool: this.name });
+      throw err;
+    }
     conn.onClosed = this.evictIdle;
+    this.hooks.emit('connect', { id: conn.id, serverId: conn.serverId, address: this.address, pool: this.name });
     return conn;
+  }
+
+  private closed(conn: Connection, reason: string): void {
+    const stale = STALE_REASONS[reason];
+    if (stale !== undefined) this.hooks.emit('stale', { id: conn.id, reason: stale, pool: this.name });
+    this.hooks.emit('close', { id: conn.id, reason, pool: this.name });
+    this.options.onClose?.({ id: conn.id, reason });
   }
 }

@@ -1,132 +1,93 @@
 /**
- * Pub/sub on one dedicated connection per client, outside the pool's turns (counted by maxActiveConns).
+ * Pub/sub on one dedicated connection per client, outside the pool's turns but holding one
+ * `maxActiveConns` permit from the first connection attempt until the last subscription ends.
  *
- *   none ──subscribe──▶ connecting ──▶ live ──(connection lost)──▶ reconnecting ──▶ live (resubscribed)
- *     ▲                                  │
- *     └──────── last unsubscribe / close ┘
+ *   idle ──subscribe──▶ connecting ──ok──▶ live ──connection lost──▶ backoff ──▶ connecting (resends all)
+ *     ▲                    │ failed: waiting subscribe() calls reject; with subscriptions left ──▶ backoff
+ *     └──── last unsubscribe / close (connection closed, timer cleared, permit back) ────┘
  *
- * Liveness: when the connection has been quiet for `pingInterval`, a PING goes out; if nothing at all
- * comes back before the next check, the connection is dropped and rebuilt.
+ * Each subscribed name is a topic shared by the subscriptions that want it: SUBSCRIBE goes out when a
+ * topic appears (or on each new connection), UNSUBSCRIBE when its last subscription leaves. `subscribe()`
+ * resolves only once the server confirmed every name on the live connection, so a message published
+ * after it resolves is delivered. Replies come in the order commands were written: confirmations are
+ * matched to the oldest command of their verb, and an error reply belongs to the oldest command.
+ *
+ * Liveness: each `pingInterval` with no traffic at all, a PING goes out; if the next interval is silent
+ * too, the connection is dropped and rebuilt. The backoff timer is not unref'd: a process whose only work
+ * is a subscription stays alive while it reconnects.
  */
 import type { Connection } from '../connection/connection.js';
-import { ClientClosedError } from '../errors.js';
+import { ClientClosedError, ConnectionError, InvalidArgumentError } from '../errors.js';
 import type { ConnLimiter } from '../pool/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import type { RespValue } from '../resp/types.js';
 import { openConnection } from './open-connection.js';
 import { retryBackoff } from './policy.js';
+import {
+  Subscription,
+  type MessageListener,
+  type PubSubMessage,
+  type SubscriptionKind,
+  type SubscriptionOwner,
+} from './subscription.js';
 
-export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
+export {
+  Subscription,
+  LISTENER_ERROR_CHANNEL,
+  type ListenerErrorEvent,
+  type MessageListener,
+  type PubSubMessage,
+  type SubscriptionKind,
+} from './subscription.js';
 
-export interface PubSubMessage {
-  kind: SubscriptionKind;
-  channel: string;
-  message: string;
-  /** The pattern that matched, for pattern subscriptions. */
-  pattern?: string;
+const KINDS = ['channel', 'pattern', 'shard'] as const;
+const VERBS: Record<SubscriptionKind, [subscribe: string, unsubscribe: string]> = {
+  channel: ['subscribe', 'unsubscribe'],
+  pattern: ['psubscribe', 'punsubscribe'],
+  shard: ['ssubscribe', 'sunsubscribe'],
+};
+const UNSUBSCRIBE_VERBS = new Set(['unsubscribe', 'punsubscribe', 'sunsubscribe']);
+
+/** A SUBSCRIBE-family command written and awaiting its confirmations (one per name) or one error reply. */
+interface Awaited {
+  verb: string;
+  names: readonly string[];
+  remaining: number;
+  done: (error?: Error) => void;
 }
 
-export type MessageListener = (message: PubSubMessage) => void;
+/** One subscribed name of one kind. */
+interface Topic {
+  readonly subscriptions: Set<Subscription>;
+  /** The SUBSCRIBE that carries it on the current connection; undefined until written there. */
+  sentWith: Awaited | undefined;
+  confirmed: boolean;
+}
 
-const VERBS: Record<SubscriptionKind, [subscribe: string, unsubscribe: string]> = {
-  channel: ['SUBSCRIBE', 'UNSUBSCRIBE'],
-  pattern: ['PSUBSCRIBE', 'PUNSUBSCRIBE'],
-  shard: ['SSUBSCRIBE', 'SUNSUBSCRIBE'],
-};
-
-interface PendingSend {
-  kind: SubscriptionKind;
-  remaining: Set<string>;
+interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
-const CONFIRMATIONS: Record<string, SubscriptionKind> = {
-  subscribe: 'channel',
-  psubscribe: 'pattern',
-  ssubscribe: 'shard',
-};
-
-/** A live subscription. Without a listener it is an async iterable of messages. */
-export class Subscription implements AsyncIterable<PubSubMessage> {
-  private readonly buffered: PubSubMessage[] = [];
-  private waiting: ((result: IteratorResult<PubSubMessage>) => void) | undefined;
-  private ended = false;
-
-  constructor(
-    readonly kind: SubscriptionKind,
-    readonly names: readonly string[],
-    private readonly listener: MessageListener | undefined,
-    private readonly owner: Subscriber,
-  ) {}
-
-  get active(): boolean {
-    return !this.ended;
-  }
-
-  /** @internal */
-  deliver(message: PubSubMessage): void {
-    if (this.ended) return;
-    if (this.listener !== undefined) {
-      this.listener(message);
-      return;
-    }
-    if (this.waiting !== undefined) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: message, done: false });
-    } else this.buffered.push(message);
-  }
-
-  /** Stops this subscription (UNSUBSCRIBE once no other subscription wants the same names). */
-  async unsubscribe(): Promise<void> {
-    if (this.ended) return;
-    this.end();
-    await this.owner.remove(this);
-  }
-
-  /** @internal */
-  end(): void {
-    this.ended = true;
-    if (this.waiting !== undefined) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: undefined, done: true });
-    }
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<PubSubMessage> {
-    return {
-      next: () => {
-        const message = this.buffered.shift();
-        if (message !== undefined) return Promise.resolve({ value: message, done: false });
-        if (this.ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (this.waiting = resolve));
-      },
-      return: async () => {
-        await this.unsubscribe();
-        return { value: undefined, done: true };
-      },
-    };
-  }
-}
-
-export class Subscriber {
-  private readonly subscriptions: Record<SubscriptionKind, Map<string, Set<Subscription>>> = {
+export class Subscriber implements SubscriptionOwner {
+  private readonly topics: Record<SubscriptionKind, Map<string, Topic>> = {
     channel: new Map(),
     pattern: new Map(),
     shard: new Map(),
   };
+  /** Subscriptions whose subscribe() awaits the server's confirmation. */
+  private readonly waiting = new Map<Subscription, Waiter>();
+  private awaited: Awaited[] = [];
   private conn: Connection | undefined;
-  private connecting: Promise<Connection> | undefined;
-  /** SUBSCRIBE-family commands written and not yet fully confirmed, oldest first. */
-  private pendingSends: PendingSend[] = [];
-  private closed = false;
-  private holdsPermit = false;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private lastActivity = 0;
-  private awaitingPong = false;
+  private connecting: Promise<void> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
+  private holdsPermit = false;
+  private closed = false;
+  private readonly closing = new AbortController();
+  private pingTimer: NodeJS.Timeout | undefined;
+  private sawTraffic = false;
+  private awaitingPong = false;
 
   constructor(
     private readonly options: ResolvedClientOptions,
@@ -139,20 +100,27 @@ export class Subscriber {
     listener: MessageListener | undefined,
   ): Promise<Subscription> {
     if (this.closed) throw new ClientClosedError();
-    const subscription = new Subscription(kind, names, listener, this);
-    const fresh: string[] = [];
-    for (const name of names) {
-      let set = this.subscriptions[kind].get(name);
-      if (set === undefined) {
-        set = new Set();
-        this.subscriptions[kind].set(name, set);
-        fresh.push(name);
-      }
-      set.add(subscription);
+    const unique = [...new Set(names.map(String))];
+    if (unique.length === 0) {
+      throw new InvalidArgumentError(
+        `${VERBS[kind][0]} needs at least one ${kind === 'pattern' ? 'pattern' : 'channel'}.`,
+      );
     }
+    const subscription = new Subscription(kind, unique, listener, this);
+    const topics = this.topics[kind];
+    for (const name of unique) {
+      let topic = topics.get(name);
+      if (topic === undefined) {
+        topic = { subscriptions: new Set(), sentWith: undefined, confirmed: false };
+        topics.set(name, topic);
+      }
+      topic.subscriptions.add(subscription);
+    }
+    if (this.conn !== undefined && this.allConfirmed(subscription)) return subscription;
+    const confirmed = new Promise<void>((resolve, reject) => this.waiting.set(subscription, { resolve, reject }));
+    this.wake();
     try {
-      const conn = await this.connection();
-      if (fresh.length > 0) await this.send(conn, kind, fresh);
+      await confirmed;
     } catch (err) {
       subscription.end();
       await this.remove(subscription);
@@ -161,96 +129,194 @@ export class Subscriber {
     return subscription;
   }
 
-  /** @internal */
-  async remove(subscription: Subscription): Promise<void> {
+  /** @internal Takes a subscription's names away; UNSUBSCRIBE for the names nobody else wants. */
+  remove(subscription: Subscription): Promise<void> {
+    this.waiting.delete(subscription);
+    const topics = this.topics[subscription.kind];
     const gone: string[] = [];
-    const map = this.subscriptions[subscription.kind];
     for (const name of subscription.names) {
-      const set = map.get(name);
-      if (set === undefined) continue;
-      set.delete(subscription);
-      if (set.size === 0) {
-        map.delete(name);
-        gone.push(name);
-      }
+      const topic = topics.get(name);
+      if (topic === undefined || !topic.subscriptions.delete(subscription)) continue;
+      if (topic.subscriptions.size > 0) continue;
+      topics.delete(name);
+      if (topic.sentWith !== undefined) gone.push(name);
+    }
+    if (this.isEmpty()) {
+      this.teardown();
+      return Promise.resolve();
     }
     const conn = this.conn;
-    if (gone.length > 0 && conn !== undefined && !conn.closed) {
-      conn.writeWithoutReply([VERBS[subscription.kind][1], ...gone]);
-    }
-    if (this.isEmpty()) this.disconnect();
+    if (gone.length === 0 || conn === undefined) return Promise.resolve();
+    // Settles on the server's confirmation; bounded by readTimeout so that a dead connection cannot hold it.
+    return new Promise((resolve) => {
+      const bound = this.options.readTimeout;
+      const timer = bound > 0 ? setTimeout(resolve, bound) : undefined;
+      timer?.unref();
+      this.write(conn, VERBS[subscription.kind][1], gone, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
+  /** Ends every subscription (iterators finish), rejects waiting subscribe() calls, closes the connection. */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const map of Object.values(this.subscriptions)) {
-      for (const set of map.values()) for (const s of set) s.end();
-      map.clear();
+    if (!this.closed) {
+      this.closed = true;
+      this.closing.abort(new ClientClosedError());
+      for (const waiter of this.waiting.values()) waiter.reject(new ClientClosedError());
+      this.waiting.clear();
+      for (const kind of KINDS) {
+        for (const topic of this.topics[kind].values()) for (const s of topic.subscriptions) s.end();
+        this.topics[kind].clear();
+      }
+      this.teardown();
     }
-    this.disconnect();
+    // A connection attempt in flight sees `closed` and closes what it opened.
+    await this.connecting;
   }
 
   private isEmpty(): boolean {
-    return this.subscriptions.channel.size + this.subscriptions.pattern.size + this.subscriptions.shard.size === 0;
+    return this.topics.channel.size + this.topics.pattern.size + this.topics.shard.size === 0;
   }
 
-  private connection(): Promise<Connection> {
-    if (this.conn !== undefined && !this.conn.closed) return Promise.resolve(this.conn);
-    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
-    return this.connecting;
+  private allConfirmed(subscription: Subscription): boolean {
+    const topics = this.topics[subscription.kind];
+    return subscription.names.every((name) => topics.get(name)?.confirmed === true);
+  }
+
+  /** There are topics to send: write them now, or make sure a connection is on its way. */
+  private wake(): void {
+    if (this.conn !== undefined) this.sendUnsent(this.conn);
+    else if (this.connecting === undefined && this.reconnectTimer === undefined) this.connect();
+  }
+
+  private connect(): void {
+    this.connecting = this.open().then(
+      (conn) => {
+        this.connecting = undefined;
+        this.adopt(conn);
+      },
+      (error: unknown) => {
+        this.connecting = undefined;
+        this.connectFailed(error instanceof Error ? error : new ConnectionError(String(error)));
+      },
+    );
   }
 
   private async open(): Promise<Connection> {
     const o = this.options;
+    const signal = this.closing.signal;
     if (this.limiter !== undefined && !this.holdsPermit) {
-      await this.limiter.acquire({ timeoutMs: o.poolTimeout });
+      await this.limiter.acquire({ timeoutMs: o.poolTimeout, signal });
       this.holdsPermit = true;
     }
-    let conn: Connection;
-    try {
-      conn = await openConnection(o, AbortSignal.timeout(o.dialTimeout));
-    } catch (err) {
-      this.releasePermit();
-      throw err;
-    }
-    if (this.closed) {
+    return openConnection(o, AbortSignal.any([AbortSignal.timeout(o.dialTimeout), signal]));
+  }
+
+  private adopt(conn: Connection): void {
+    if (this.closed || this.isEmpty()) {
       conn.close();
       this.releasePermit();
-      throw new ClientClosedError();
+      return;
+    }
+    if (conn.closed) {
+      this.connectFailed(new ConnectionError(`Connection to ${conn.address} closed right after the handshake.`));
+      return;
     }
     conn.pubSubMode = true;
     conn.onPush = (push) => this.handlePush(push);
     conn.onClosed = () => this.handleLost(conn);
     this.conn = conn;
-    this.lastActivity = Date.now();
-    this.awaitingPong = false;
     this.reconnectAttempt = 0;
     this.startPing();
-    return conn;
+    this.sendUnsent(conn);
   }
 
-  private send(conn: Connection, kind: SubscriptionKind, names: string[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pendingSends.push({ kind, remaining: new Set(names), resolve, reject });
-      conn.writeWithoutReply([VERBS[kind][0], ...names]);
-    });
+  private connectFailed(error: Error): void {
+    if (this.closed) {
+      this.releasePermit();
+      return;
+    }
+    // subscribe() calls waiting on this attempt fail with its reason; older subscriptions keep trying.
+    const failed = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const waiter of failed) waiter.reject(error);
+    // Their subscribe() calls remove them next; if that leaves nothing, teardown() cancels this timer.
+    if (this.isEmpty()) this.releasePermit();
+    else this.scheduleReconnect();
   }
 
-  private confirm(kind: SubscriptionKind, name: string): void {
-    const index = this.pendingSends.findIndex((s) => s.kind === kind && s.remaining.has(name));
-    const send = this.pendingSends[index];
-    if (send === undefined) return;
-    send.remaining.delete(name);
-    if (send.remaining.size === 0) {
-      this.pendingSends.splice(index, 1);
-      send.resolve();
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer !== undefined) return;
+    const o = this.options;
+    const delay = retryBackoff(
+      this.reconnectAttempt++,
+      Math.max(o.minRetryBackoff, 10),
+      Math.max(o.maxRetryBackoff, 100),
+    );
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.closed && !this.isEmpty() && this.conn === undefined && this.connecting === undefined) this.connect();
+    }, delay);
+  }
+
+  /** Writes one SUBSCRIBE per kind for the topics not yet sent on this connection. */
+  private sendUnsent(conn: Connection): void {
+    for (const kind of KINDS) {
+      const topics = this.topics[kind];
+      const names: string[] = [];
+      for (const [name, topic] of topics) if (topic.sentWith === undefined) names.push(name);
+      if (names.length === 0) continue;
+      const awaited = this.write(conn, VERBS[kind][0], names, (error) => this.settleTopics(kind, awaited, error));
+      for (const name of names) topics.get(name)!.sentWith = awaited;
+    }
+  }
+
+  private write(conn: Connection, verb: string, names: string[], done: (error?: Error) => void): Awaited {
+    const awaited: Awaited = { verb, names, remaining: names.length, done };
+    this.awaited.push(awaited);
+    conn.writeWithoutReply([verb.toUpperCase(), ...names]);
+    return awaited;
+  }
+
+  /** The server confirmed (or refused) the SUBSCRIBE `awaited`: settle the subscriptions waiting on it. */
+  private settleTopics(kind: SubscriptionKind, awaited: Awaited, error: Error | undefined): void {
+    const topics = this.topics[kind];
+    const affected = new Set<Subscription>();
+    for (const name of awaited.names) {
+      const topic = topics.get(name);
+      if (topic === undefined || topic.sentWith !== awaited) continue; // gone, or resent since
+      topic.confirmed = error === undefined;
+      for (const s of topic.subscriptions) affected.add(s);
+    }
+    for (const subscription of affected) {
+      const waiter = this.waiting.get(subscription);
+      if (error === undefined) {
+        if (waiter !== undefined && this.allConfirmed(subscription)) {
+          this.waiting.delete(subscription);
+          waiter.resolve();
+        }
+      } else if (waiter !== undefined) {
+        this.waiting.delete(subscription);
+        waiter.reject(error); // subscribe() removes it
+      } else {
+        // Refused on a resubscribe: the subscription cannot go on; its iterator throws the reason.
+        subscription.end(error);
+        void this.remove(subscription);
+      }
     }
   }
 
   private handlePush(push: RespValue[]): void {
-    this.lastActivity = Date.now();
-    this.awaitingPong = false;
-    const kind = String(push[0]);
+    this.sawTraffic = true;
+    const head = push[0];
+    if (head instanceof Error) {
+      // An error reply answers the oldest command still awaiting its replies.
+      this.awaited.shift()?.done(head);
+      return;
+    }
+    const kind = String(head);
     switch (kind) {
       case 'message':
         this.dispatch('channel', String(push[1]), {
@@ -270,90 +336,80 @@ export class Subscriber {
           message: String(push[3]),
         });
         return;
-      default: {
-        if (push[0] instanceof Error) {
-          // The server refused a SUBSCRIBE-family command: fail the oldest one awaiting confirmation.
-          this.pendingSends.shift()?.reject(push[0]);
-          return;
-        }
-        const confirmed = CONFIRMATIONS[kind];
-        if (confirmed !== undefined) this.confirm(confirmed, String(push[1]));
-        // unsubscribe confirmations, pong, invalidations: nothing to do
-      }
+      default:
+        this.confirm(kind.toLowerCase());
     }
   }
 
+  /** One confirmation frame: it counts toward the oldest command of the same verb. PONGs and others: nothing. */
+  private confirm(verb: string): void {
+    const index = this.awaited.findIndex((a) => a.verb === verb);
+    const awaited = this.awaited[index];
+    if (awaited === undefined) return; // e.g. a SUNSUBSCRIBE the server sent on its own
+    if (--awaited.remaining > 0) return;
+    this.awaited.splice(index, 1);
+    awaited.done();
+  }
+
   private dispatch(kind: SubscriptionKind, name: string, message: PubSubMessage): void {
-    const set = this.subscriptions[kind].get(name);
-    if (set === undefined) return;
-    for (const subscription of set) subscription.deliver(message);
+    const topic = this.topics[kind].get(name);
+    if (topic === undefined) return;
+    // A copy: a listener may unsubscribe (itself or others) while we deliver.
+    for (const subscription of [...topic.subscriptions]) subscription.deliver(message);
   }
 
   private handleLost(conn: Connection): void {
     if (this.conn !== conn) return;
     this.conn = undefined;
     this.stopPing();
-    // Confirmations awaited on the lost connection will never come; the resubscribe sends new ones.
-    for (const send of this.pendingSends.splice(0)) send.resolve();
-    if (this.closed || this.isEmpty()) {
-      this.releasePermit();
-      return;
-    }
-    this.scheduleReconnect();
+    this.forgetConnectionState();
+    if (this.closed) return;
+    if (this.isEmpty()) this.releasePermit();
+    else this.scheduleReconnect(); // waiting subscribe() calls keep waiting for the resend
   }
 
-  private scheduleReconnect(): void {
-    const o = this.options;
-    const delay = retryBackoff(
-      this.reconnectAttempt++,
-      Math.max(o.minRetryBackoff, 10),
-      Math.max(o.maxRetryBackoff, 100),
-    );
-    const timer = setTimeout(() => void this.resubscribe(), delay);
-    timer.unref();
-  }
-
-  private async resubscribe(): Promise<void> {
-    if (this.closed || this.isEmpty()) {
-      this.releasePermit();
-      return;
-    }
-    try {
-      const conn = await this.connection();
-      for (const kind of ['channel', 'pattern', 'shard'] as const) {
-        const names = [...this.subscriptions[kind].keys()];
-        if (names.length > 0) void this.send(conn, kind, names).catch(() => {});
+  /** Nothing written on the old connection counts any more: topics must be sent again. */
+  private forgetConnectionState(): void {
+    for (const kind of KINDS) {
+      for (const topic of this.topics[kind].values()) {
+        topic.sentWith = undefined;
+        topic.confirmed = false;
       }
-    } catch {
-      if (!this.closed) this.scheduleReconnect();
     }
+    const awaited = this.awaited;
+    this.awaited = [];
+    // UNSUBSCRIBEs are done (the server forgot everything); SUBSCRIBEs are resent and settle then.
+    for (const a of awaited) if (UNSUBSCRIBE_VERBS.has(a.verb)) a.done();
   }
 
   private startPing(): void {
     const interval = this.options.pingInterval;
     if (interval <= 0) return;
+    this.sawTraffic = false;
+    this.awaitingPong = false;
     this.pingTimer = setInterval(() => this.checkAlive(), interval);
     this.pingTimer.unref();
   }
 
   private checkAlive(): void {
     const conn = this.conn;
-    if (conn === undefined || conn.closed) return;
-    if (Date.now() - this.lastActivity < this.options.pingInterval) return;
+    if (conn === undefined) return;
+    if (this.sawTraffic) {
+      this.sawTraffic = false;
+      this.awaitingPong = false;
+      return;
+    }
     if (this.awaitingPong) {
-      conn.destroy(new ClientClosedError('The subscriber connection did not answer PING; reconnecting.'));
+      conn.destroy(
+        new ConnectionError(
+          `The pub/sub connection to ${conn.address} did not answer PING within ${this.options.pingInterval} ms; reconnecting.`,
+        ),
+      );
       return;
     }
     this.awaitingPong = true;
-    if (conn.protocol === 3) {
-      conn.call(['PING'], 0).then(
-        () => {
-          this.awaitingPong = false;
-          this.lastActivity = Date.now();
-        },
-        () => {},
-      );
-    } else conn.writeWithoutReply(['PING']);
+    // Not call(): a queued reply handler would take the error reply meant for a SUBSCRIBE. The PONG is a push.
+    conn.writeWithoutReply(['PING']);
   }
 
   private stopPing(): void {
@@ -361,15 +417,20 @@ export class Subscriber {
     this.pingTimer = undefined;
   }
 
-  private disconnect(): void {
+  /** No subscriptions left (or closed): connection closed, timer cleared, permit back. */
+  private teardown(): void {
     const conn = this.conn;
     this.conn = undefined;
     this.stopPing();
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.forgetConnectionState();
     if (conn !== undefined) {
       conn.onClosed = undefined;
       conn.close();
     }
-    this.releasePermit();
+    // An attempt in flight keeps the permit; it gives it back when it sees nobody needs the connection.
+    if (this.connecting === undefined) this.releasePermit();
   }
 
   private releasePermit(): void {

@@ -103,6 +103,7 @@ describe('RespDecoder: every type', () => {
   }
 
   test('error replies are ReplyError values in place, with the server code', () => {
+    const stackTraceLimit = Error.stackTraceLimit;
     const [plain, wrongType, moved, ask, bulkError, lower] = decode(
       '-ERR unknown command\r\n-WRONGTYPE Operation against a key\r\n-MOVED 3999 127.0.0.1:6381\r\n' +
         '-ASK 3999 127.0.0.1:6381\r\n!21\r\nSYNTAX invalid syntax\r\n-oops\r\n',
@@ -121,6 +122,9 @@ describe('RespDecoder: every type', () => {
     assert.equal(bulkError.message, 'SYNTAX invalid syntax');
     assert.ok(lower instanceof ReplyError);
     assert.equal(lower.code, 'ERR');
+    // Built without a stack (it would only show decoder internals), and the global limit is restored.
+    assert.doesNotMatch(plain.stack ?? '', /decoder/);
+    assert.equal(Error.stackTraceLimit, stackTraceLimit);
   });
 
   test('errors inside arrays stay in place (a pipeline or EXEC reply carries them)', () => {

@@ -1,0 +1,157 @@
+/**
+ * One caller's subscription: the handle `subscribe()` returns. Messages reach it from the Subscriber,
+ * either through its listener or, without one, through a buffer that its async iterator drains.
+ *
+ *   active ──unsubscribe() / iterator return / client.close()──▶ ended
+ *          └─the server refused it after a reconnect───────────▶ ended with an error (the iterator throws it)
+ *
+ * A listener that throws (or returns a promise that rejects) never stops delivery: the error goes to the
+ * diagnostics channel `respool:pubsub:listener-error` when someone listens there, and otherwise to one
+ * process warning per subscription, so a bug in a listener is seen without crashing the process.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { Queue } from '../internal/queue.js';
+
+export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
+
+export interface PubSubMessage {
+  kind: SubscriptionKind;
+  channel: string;
+  message: string;
+  /** The pattern that matched, for pattern subscriptions. */
+  pattern?: string;
+}
+
+export type MessageListener = (message: PubSubMessage) => void;
+
+/** Published on `respool:pubsub:listener-error` for every error a listener throws or rejects with. */
+export interface ListenerErrorEvent {
+  error: unknown;
+  message: PubSubMessage;
+  subscription: Subscription;
+}
+
+export const LISTENER_ERROR_CHANNEL = 'respool:pubsub:listener-error';
+const listenerErrors = diagnosticsChannel.channel(LISTENER_ERROR_CHANNEL);
+
+/** What a Subscription needs from the Subscriber that feeds it. */
+export interface SubscriptionOwner {
+  remove(subscription: Subscription): Promise<void>;
+}
+
+interface Reader {
+  resolve: (result: IteratorResult<PubSubMessage>) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A live subscription. Without a listener it is an async iterable of messages. */
+export class Subscription implements AsyncIterable<PubSubMessage> {
+  private readonly buffered = new Queue<PubSubMessage>();
+  private readonly readers = new Queue<Reader>();
+  private ended = false;
+  /** Why the subscription ended, handed once to the iterator after the buffered messages. */
+  private failure: Error | undefined;
+  private warned = false;
+
+  constructor(
+    readonly kind: SubscriptionKind,
+    readonly names: readonly string[],
+    private readonly listener: MessageListener | undefined,
+    private readonly owner: SubscriptionOwner,
+  ) {}
+
+  get active(): boolean {
+    return !this.ended;
+  }
+
+  /** @internal */
+  deliver(message: PubSubMessage): void {
+    if (this.ended) return;
+    if (this.listener !== undefined) {
+      this.callListener(this.listener, message);
+      return;
+    }
+    const reader = this.readers.shift();
+    if (reader !== undefined) reader.resolve({ value: message, done: false });
+    else this.buffered.push(message);
+  }
+
+  /**
+   * Stops this subscription: no message reaches it after this call. The promise settles once the server
+   * confirmed the UNSUBSCRIBE (sent only when no other subscription wants the same names), or at once when
+   * the connection is gone or closes because this was the last subscription.
+   */
+  async unsubscribe(): Promise<void> {
+    if (this.ended) return;
+    this.end();
+    await this.owner.remove(this);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.unsubscribe();
+  }
+
+  /** @internal Ends the subscription; an error is thrown by the iterator once its buffer is drained. */
+  end(error?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = error;
+    for (let reader = this.readers.shift(); reader !== undefined; reader = this.readers.shift()) {
+      const failure = this.takeFailure();
+      if (failure !== undefined) reader.reject(failure);
+      else reader.resolve({ value: undefined, done: true });
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<PubSubMessage> {
+    return {
+      next: () => {
+        const message = this.buffered.shift();
+        if (message !== undefined) return Promise.resolve({ value: message, done: false });
+        if (this.ended) {
+          const failure = this.takeFailure();
+          return failure !== undefined ? Promise.reject(failure) : Promise.resolve({ value: undefined, done: true });
+        }
+        return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+      },
+      return: async () => {
+        await this.unsubscribe();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  private takeFailure(): Error | undefined {
+    const failure = this.failure;
+    this.failure = undefined;
+    return failure;
+  }
+
+  private callListener(listener: MessageListener, message: PubSubMessage): void {
+    try {
+      const result: unknown = listener(message);
+      if (isThenable(result)) result.then(undefined, (error: unknown) => this.reportListenerError(error, message));
+    } catch (error) {
+      this.reportListenerError(error, message);
+    }
+  }
+
+  private reportListenerError(error: unknown, message: PubSubMessage): void {
+    if (listenerErrors.hasSubscribers) {
+      const event: ListenerErrorEvent = { error, message, subscription: this };
+      listenerErrors.publish(event);
+      return;
+    }
+    if (this.warned) return;
+    this.warned = true;
+    process.emitWarning(
+      `A pub/sub listener (${this.kind} ${this.names.join(', ')}) threw: ${String(error)}. Delivery goes on; ` +
+        `later errors of this subscription are reported only on the diagnostics channel '${LISTENER_ERROR_CHANNEL}'.`,
+      'RespoolWarning',
+    );
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
