@@ -83,11 +83,11 @@ export class HookRegistry {
   on<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): void {
     let set = this.listeners.get(event);
     if (set === undefined) this.listeners.set(event, (set = new Set()));
-    set.add(listener as (event: never) => void);
+    set.add(listener);
   }
 
   off<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): void {
-    this.listeners.get(event)?.delete(listener as (event: never) => void);
+    this.listeners.get(event)?.delete(listener);
   }
 
   emit<E extends PoolEventName>(event: E, payload: PoolEvents[E]): void {
