@@ -148,22 +148,29 @@ export class RedisClient extends SendingCommands implements Resender {
     this.queued = [];
     const max = this.options.maxBatchSize;
     if (all.length <= max) {
-      void this.runBatch(all);
+      this.runBatch(all);
       return;
     }
-    for (let i = 0; i < all.length; i += max) void this.runBatch(all.slice(i, i + max));
+    for (let i = 0; i < all.length; i += max) this.runBatch(all.slice(i, i + max));
   }
 
-  private async runBatch(batch: PendingCommand[]): Promise<void> {
-    // Every command was aborted before the flush: no turn to take, no connection to dial.
-    if (batch.every(isSettled)) return;
-    let conn: Connection;
-    try {
-      conn = await this.main.getForBatch();
-    } catch (err) {
-      for (const p of batch) p.onError(err as Error, false);
+  private runBatch(batch: PendingCommand[]): void {
+    const conn = this.main.tryGetForBatch();
+    if (conn !== undefined) {
+      this.writeBatch(batch, conn);
       return;
     }
+    // Every command was aborted before the flush: no turn to take, no connection to dial.
+    if (batch.every(isSettled)) return;
+    this.main.getForBatch().then(
+      (c) => this.writeBatch(batch, c),
+      (err: Error) => {
+        for (const p of batch) p.onError(err, false);
+      },
+    );
+  }
+
+  private writeBatch(batch: PendingCommand[], conn: Connection): void {
     let live = 0;
     for (const p of batch) {
       if (p.settled) continue;

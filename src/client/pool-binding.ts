@@ -62,6 +62,16 @@ export class PoolBinding {
     return conn;
   }
 
+  /** The synchronous fast path of getForBatch: an idle connection now, or undefined. */
+  tryGetForBatch(): Connection | undefined {
+    const conn = this.pool.tryGet();
+    if (conn !== undefined) {
+      conn.onDrain = this.returnAfterDrain;
+      conn.onClosed = this.removeHeld;
+    }
+    return conn;
+  }
+
   /** A connection for one holder (withConn, transaction, blocking command): it goes back only through `release`. */
   async getPinned(signal?: AbortSignal): Promise<Connection> {
     const conn = await this.get(signal);

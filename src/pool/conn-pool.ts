@@ -108,6 +108,22 @@ export class ConnPool<C extends Poolable> {
     return this.startRequest(signal, false);
   }
 
+  /**
+   * The synchronous fast path of `get`: an idle connection that passes its checks, with a turn, or
+   * undefined (nothing taken) when `get` would have to wait or dial.
+   */
+  tryGet(): C | undefined {
+    if (this.isClosed || this.turnsInUse >= this.options.poolSize) return undefined;
+    this.turnsInUse++;
+    const entry = this.popIdle();
+    if (entry === undefined) {
+      this.releaseTurn();
+      return undefined;
+    }
+    this.hits++;
+    return this.checkout(entry);
+  }
+
   /** Gives a connection back: to the next waiter or the idle list, or closed (pool closed, unusable, max idle). */
   put(conn: C): void {
     const entry = this.conns.find(conn);
