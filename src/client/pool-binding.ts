@@ -7,11 +7,17 @@
  *   closed while idle → evicted at once; closed while held → removed from the pool.
  */
 import type { Connection } from '../connection/connection.js';
-import { PoolTimeoutError } from '../errors.js';
+import { PoolTimeoutError, ReplyError } from '../errors.js';
 import { ConnPool, type ConnLimiter } from '../pool/index.js';
 import { describeAddress, type ResolvedClientOptions } from '../options.js';
 import type { DialHook, HookRegistry } from './hooks.js';
 import { openConnection } from './open-connection.js';
+import { isRetryableReply } from './policy.js';
+
+/** A server's refusal during the handshake (wrong password, missing db) will not change on a second attempt. */
+function isRetryableDialError(error: unknown): boolean {
+  return !(error instanceof ReplyError) || isRetryableReply(error);
+}
 
 const STALE_REASONS: Record<string, 'idle' | 'lifetime' | 'health-check'> = {
   idle: 'idle',
@@ -50,6 +56,7 @@ export class PoolBinding {
       dialTimeout: o.dialTimeout,
       dialerRetries: o.dialerRetries,
       dialerRetryTimeout: o.dialerRetryTimeout,
+      isRetryableDialError,
       ...(limiter !== undefined ? { limiter } : {}),
     });
   }

@@ -78,6 +78,7 @@ export class ConnPool<C extends Poolable> {
       clock: this.clock,
       options: this.options,
       limiter: this.limiter,
+      isRetryable: options.isRetryableDialError ?? alwaysRetry,
       closeStray: (conn, reason) => this.conns.closeConn(conn, reason),
       onRecovered: () => this.refill(),
       closedError: () => this.closedError(),
@@ -456,4 +457,8 @@ export class ConnPool<C extends Poolable> {
   private notCheckedOut(method: string): InvalidArgumentError {
     return new InvalidArgumentError(`${this.options.name}: ${method}() of a connection that is not checked out of it.`);
   }
+}
+
+function alwaysRetry(): boolean {
+  return true;
 }

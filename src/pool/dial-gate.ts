@@ -21,6 +21,7 @@ export interface DialGateHost<C extends Poolable> {
   readonly clock: Clock;
   readonly options: Readonly<ResolvedPoolOptions>;
   readonly limiter: ConnLimiter | undefined;
+  readonly isRetryable: (error: unknown) => boolean;
   /** Closes a connection that never joined the pool (probe, late arrival); it holds no permit. */
   closeStray(conn: C, reason: PoolRemoveReason): void;
   /** The gate closed again after failing: the pool may dial its min-idle connections. */
@@ -66,7 +67,7 @@ export class DialGate<C extends Poolable> {
         if (this.closed) throw error;
         lastError = error;
       }
-      if (attempt >= dialerRetries) break;
+      if (attempt >= dialerRetries || !this.host.isRetryable(lastError)) break;
       await this.pause(dialerRetryTimeout);
       // Another dial tripped the gate meanwhile: from now on only the probe dials.
       if (this.failing) throw this.lastError;

@@ -59,6 +59,11 @@ export interface PoolOptions<C extends Poolable> {
   /** Pause between dial attempts (ms). Default 100. */
   dialerRetryTimeout?: number;
   /**
+   * Whether a failed dial attempt is worth another attempt. Default: always. The client answers false for
+   * errors no retry can fix (a wrong password, a missing database), so they fail once instead of `dialerRetries` times.
+   */
+  isRetryableDialError?: (error: unknown) => boolean;
+  /**
    * Shared cap on sockets across several pools (main + blocking pool + pub/sub of one client). When given,
    * every live connection of this pool holds one permit of it; waiting for a permit is bounded by
    * poolTimeout and the signal like a turn.

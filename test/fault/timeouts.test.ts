@@ -117,7 +117,14 @@ describe('timeouts', () => {
       await new Promise((r) => setImmediate(r)); // a separate batch: a second waiter
       const second = client.get('pool:key');
       const perCall = client.with({ timeout: 50 }).get('pool:key');
-      return Promise.all([first, second, perCall].map((p) => p.then(() => undefined, (e: unknown) => e)));
+      return Promise.all(
+        [first, second, perCall].map((p) =>
+          p.then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
+        ),
+      );
     });
     const [first, second, perCall] = results;
     assert.ok(first instanceof PoolTimeoutError, `got ${String(first)}`);

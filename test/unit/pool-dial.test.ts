@@ -87,6 +87,23 @@ describe('ConnPool dial hand-off', () => {
     await h.teardown();
   });
 
+  test('isRetryableDialError false stops the attempts of that dial at once', async () => {
+    const h = makePool({
+      dialerRetries: 5,
+      dialerRetryTimeout: 100,
+      isRetryableDialError: (error) => !/refused \(dial 1\)/.test(String(error)),
+    });
+    h.dialer.mode = 'fail';
+    await assert.rejects(h.pool.get(), /dial 1/);
+    assert.equal(h.dialer.calls, 1, 'no second attempt for an error no retry can fix');
+    const retried = h.pool.get();
+    const outcome = assert.rejects(retried, /dial 6/);
+    await advance(h.clock, 400);
+    await outcome;
+    assert.equal(h.dialer.calls, 6, 'other errors still get dialerRetries attempts');
+    await h.teardown();
+  });
+
   test('dialerRetries attempts, dialerRetryTimeout apart; one failed dial counts once', async () => {
     const h = makePool({ dialerRetries: 3, dialerRetryTimeout: 100 });
     h.dialer.mode = 'manual';
