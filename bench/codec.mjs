@@ -1,11 +1,10 @@
 // Decoder throughput of respool's RESP codec side by side with redis-parser, on the same bytes in the
 // same chunks. Imports the compiled codec (run `npm run build` first).
 //   node bench/codec.mjs [--quick]     prints a table; runCodecBench({ quick }) returns the numbers.
-// RESPOOL_CODEC=<path to resp/index.js> measures another build (e.g. one compiled to a temp folder).
+// RESPOOL_CODEC=<path to resp/index.js> measures another build (e.g. one compiled to a temp folder);
+// CODEC_BENCH_ONLY=<scenario>[,<scenario>…] runs only those scenarios.
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 
 const require = createRequire(import.meta.url);
 const RedisParser = require('redis-parser');
@@ -14,11 +13,6 @@ const codecUrl = process.env.RESPOOL_CODEC
   : new URL('../dist/resp/index.js', import.meta.url).href;
 
 const CHUNK = 64 * 1024;
-
-// A full GC before each timed run, so that neither side pays for garbage the other left (large strings
-// make major GCs frequent, and they would land on whichever side happens to be running).
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc');
 
 /** A deterministic PRNG, so every run measures the same bytes. */
 function prng(seed) {
@@ -91,7 +85,6 @@ function makeRedisParser(returnBuffers) {
  * system, GC threads included), so other programs sharing the machine disturb the ratio less.
  */
 function timePasses(target, chunks, passes, expected) {
-  collectGarbage();
   const start = process.cpuUsage();
   for (let p = 0; p < passes; p++) for (const chunk of chunks) target.feed(chunk);
   const used = process.cpuUsage(start);
@@ -110,6 +103,7 @@ function median(values) {
 
 export async function runCodecBench({ quick = false } = {}) {
   const { RespDecoder } = await import(codecUrl);
+  const only = process.env.CODEC_BENCH_ONLY;
   const scenarios = [
     { name: 'small replies', returnBuffers: false, ...smallReplies(quick ? 20_000 : 100_000) },
     { name: 'small replies (Buffers)', returnBuffers: true, ...smallReplies(quick ? 20_000 : 100_000) },
@@ -117,12 +111,12 @@ export async function runCodecBench({ quick = false } = {}) {
     { name: 'bulk 1 MB', returnBuffers: false, ...largeBulks(1024 * 1024, quick ? 8 : 40) },
     { name: 'bulk 1 MB (Buffers)', returnBuffers: true, ...largeBulks(1024 * 1024, quick ? 8 : 40) },
   ];
-  const rounds = quick ? 5 : 11;
+  const rounds = quick ? 5 : 15;
   const results = {};
-  for (const scenario of scenarios) {
+  for (const scenario of scenarios.filter((s) => !only || only.split(',').includes(s.name))) {
     const chunks = chunked(scenario.bytes);
     const mb = scenario.bytes.length / (1024 * 1024);
-    const passes = Math.max(1, Math.round((quick ? 8 : 40) / mb));
+    const passes = Math.max(1, Math.round((quick ? 8 : mb > 10 ? 80 : 40) / mb));
     const ours = makeRespool(RespDecoder, scenario.returnBuffers);
     const theirs = makeRedisParser(scenario.returnBuffers);
     timePasses(ours, chunks, passes, scenario.replies); // warm up both

@@ -250,7 +250,10 @@ export class Connection {
     const next = this.queue.peek();
     this.decoder.returnBuffers = next !== undefined && next.handler.wantsBuffers;
     entry.handler.onReply(reply);
-    if (this.queue.length === 0 && !this.isClosed) this.onDrain?.(this);
+    if (this.queue.length === 0 && !this.isClosed) {
+      this.encoder.park();
+      this.onDrain?.(this);
+    }
   }
 
   private handlePush(push: RespValue[]): void {

@@ -2,27 +2,28 @@
  * Streaming RESP2/RESP3 reply decoder. No sockets: bytes in through feed(), replies out through callbacks.
  *
  * States between feed() calls:
- *   idle     no partial reply (`frames` empty, `tail` empty).
- *   partial  a reply is half read: `frames` holds its open aggregates (outermost first) and `tail` the
- *            bytes of the element being read, from its type byte. The tail waits either for a line end
- *            (`tailNeed === 0`) or for `tailNeed` bytes in all; nothing is re-parsed before then, so a
- *            10 MB bulk string in 64 KB chunks is collected and joined once.
- *   failed   malformed input was seen (or a callback threw): every feed() throws `failure` until reset().
- * feed(chunk): [partial] complete the tail with the first bytes of the chunk, finish that element and
- * resume the frames → parse the rest of the chunk in one pass → idle | partial | failed.
+ *   idle        no partial reply (`frames` empty, `tail` empty, `bulk` idle).
+ *   partial     a reply is half read: `frames` holds its open aggregates (outermost first), and either
+ *               `tail` keeps the bytes of the element being read (until its line end or its known size
+ *               arrives; nothing is re-parsed before then) or `bulk` collects a large bulk payload
+ *               piece by piece (a 10 MB bulk string in 64 KB chunks is joined once).
+ *   failed      malformed input was seen (or a callback threw): every feed() throws `failure` until reset().
+ * feed(chunk): [partial] finish the pending element with the first bytes of the chunk and resume the
+ * frames → parse the rest of the chunk in one pass → idle | partial | failed.
  *
  * The fast path is a recursive descent over the chunk. When it runs out of bytes, each open aggregate
  * saves itself as a Frame while the recursion unwinds; resuming continues those frames in place.
  *
- * Buffer mode returns `subarray` views of the received chunk (no copy). A view keeps its whole chunk
- * alive; Node's socket chunks are never reused, so the bytes cannot change under the caller.
+ * Buffer mode returns views of the received chunk (no copy). A view keeps its whole chunk alive; Node's
+ * socket chunks are never reused, so the bytes cannot change under the caller.
+ * Callbacks must not call feed(); they may call reset(), which drops the rest of the chunk.
  */
 import { InvalidArgumentError, ProtocolError, RedisError } from '../errors.js';
 import type { RespValue } from './types.js';
 import { BulkCollector } from './bulk-collector.js';
 import { Frame, KIND_ARRAY, KIND_ATTRIBUTE, KIND_MAP, KIND_PUSH, KIND_SET } from './frame.js';
 import { Tail } from './tail.js';
-import { readBigNumber, readBoolean, readDouble, readIntegerSlow, replyError, utf8 } from './scalars.js';
+import { bufferView, readBigNumber, readBoolean, readDouble, readIntegerSlow, replyError, utf8 } from './scalars.js';
 
 export interface RespDecoderOptions {
   /** Called once per top-level reply, in order. Error replies arrive here as ReplyError values. */
@@ -339,10 +340,10 @@ export class RespDecoder {
         }
         if (buf[to] !== CR || buf[to + 1] !== LF) this.protocolError('Bulk data not followed by CRLF', to);
         this.pos = to + 2;
-        if (type === 36) return this.buffers ? buf.subarray(from, to) : utf8(buf, from, to);
+        if (type === 36) return this.buffers ? bufferView(buf, from, to) : utf8(buf, from, to);
         if (type === 33) return replyError(utf8(buf, from, to));
         if (length < 4 || buf[from + 3] !== 58) this.protocolError('Verbatim string without format prefix', from);
-        return this.buffers ? buf.subarray(from + 4, to) : utf8(buf, from + 4, to);
+        return this.buffers ? bufferView(buf, from + 4, to) : utf8(buf, from + 4, to);
       }
       case 58: // ':' integer
         return this.readInteger(buf, start + 1);

@@ -15,6 +15,16 @@ const SHORT_STRING = 64;
 /** Room for `$` or `*`, a length of up to 20 digits, and CRLF. */
 const HEADER_ROOM = 24;
 const EMPTY = Buffer.alloc(0);
+/** A parked slab is shared only while it has this much room left, and is not an oversized one. */
+const MIN_SPARE_ROOM = 4 * 1024;
+const MAX_SPARE_SLABS = 16;
+
+/**
+ * Room left in the slabs of parked encoders (idle connections), shared by every encoder: an idle
+ * connection then holds no slab of its own. The bytes before `at` may still be in a socket's write queue,
+ * so the next owner continues after them and never writes them again.
+ */
+const spareSlabs: { slab: Buffer; at: number }[] = [];
 
 interface NodeBufferWrites {
   utf8Write(text: string, offset: number, length: number): number;
@@ -61,10 +71,37 @@ export class CommandEncoder {
     return out;
   }
 
+  /**
+   * Gives the rest of the slab to the shared spares when nothing is pending (the connection went idle),
+   * so idle connections hold no memory for writing.
+   */
+  park(): void {
+    if (this.written !== this.taken || this.slab === EMPTY) return;
+    if (
+      this.slab.length - this.written >= MIN_SPARE_ROOM &&
+      this.slab.length <= 2 * SLAB_SIZE &&
+      spareSlabs.length < MAX_SPARE_SLABS
+    ) {
+      spareSlabs.push({ slab: this.slab, at: this.written });
+    }
+    this.slab = EMPTY;
+    this.written = 0;
+    this.taken = 0;
+  }
+
   /** Makes room for `bytes` more after `written`, moving pending bytes to a new slab if needed. */
   private reserve(bytes: number): void {
     if (this.written + bytes <= this.slab.length) return;
     const pending = this.written - this.taken;
+    if (pending === 0) {
+      const spare = spareSlabs.pop();
+      if (spare !== undefined && spare.slab.length - spare.at >= bytes) {
+        this.slab = spare.slab;
+        this.written = spare.at;
+        this.taken = spare.at;
+        return;
+      }
+    }
     // At least doubling the pending bytes keeps a batch of many large arguments linear.
     const size = pending + bytes + Math.max(SLAB_SIZE, pending);
     const slab = Buffer.allocUnsafeSlow(size);

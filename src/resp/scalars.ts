@@ -1,6 +1,7 @@
 /**
- * Decoding of RESP scalar payloads the decoder finds rarely: RESP3 booleans, doubles, big numbers and
- * integers too long for a double. `at` is the stream offset of the payload, for ProtocolError.
+ * Values the decoder builds from bytes: text and Buffer views of payloads, error replies, and the scalars it
+ * finds rarely (RESP3 booleans, doubles, big numbers, integers too long for a double). `at` is the stream
+ * offset of the payload, for ProtocolError.
  */
 import { isAscii } from 'node:buffer';
 import { ProtocolError, replyErrorFor, type ReplyError } from '../errors.js';
@@ -9,6 +10,20 @@ import { SHORT_ASCII_MAX, shortAscii } from './ascii.js';
 interface NodeBufferSlices {
   utf8Slice(start: number, end: number): string;
   latin1Slice(start: number, end: number): string;
+}
+
+type BufferViewConstructor = new (memory: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
+/** Node's own Buffer class (FastBuffer), reached through the standard species symbol. */
+const species = (Buffer as unknown as Record<symbol, unknown>)[Symbol.species];
+const BufferView = typeof species === 'function' && species !== Buffer ? (species as BufferViewConstructor) : null;
+
+/**
+ * A Buffer viewing buf[start, end), no copy. Built directly: twice as fast as subarray(), which looks up the
+ * species constructor on every call. The view keeps buf's memory alive.
+ */
+export function bufferView(buf: Buffer, start: number, end: number): Buffer {
+  if (BufferView === null) return buf.subarray(start, end);
+  return new BufferView(buf.buffer, buf.byteOffset + start, end - start);
 }
 
 /** From this length on, an ASCII check (SIMD) plus a Latin-1 copy beats UTF-8 decoding. */

@@ -149,3 +149,25 @@ describe('CommandEncoder', () => {
     assert.deepEqual(parseCommands(encoder.take()), [[Buffer.from('PING')], [Buffer.from('ECHO'), Buffer.from('x')]]);
   });
 });
+
+test('park() shares the rest of an idle slab without ever rewriting bytes already taken', () => {
+  const a = new CommandEncoder();
+  a.write(['SET', 'a', '1']);
+  const first = a.take();
+  const firstCopy = Buffer.from(first);
+  a.park();
+  assert.equal(a.length, 0);
+  // Another encoder continues in the parked slab after the taken bytes.
+  const b = new CommandEncoder();
+  b.write(['SET', 'b', 'x'.repeat(100)]);
+  const second = b.take();
+  assert.deepEqual(first, firstCopy, 'bytes handed out earlier are intact');
+  assert.equal(second.toString(), `*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$100\r\n${'x'.repeat(100)}\r\n`);
+  // Parking with bytes pending keeps them.
+  b.write(['PING']);
+  b.park();
+  assert.equal(b.take().toString(), '*1\r\n$4\r\nPING\r\n');
+  // A parked encoder works again.
+  a.write(['GET', 'a']);
+  assert.equal(a.take().toString(), '*2\r\n$3\r\nGET\r\n$1\r\na\r\n');
+});

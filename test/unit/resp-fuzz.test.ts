@@ -137,6 +137,18 @@ describe('RespDecoder: malformed input', () => {
     }
     assert.ok(failures > 300, `only ${failures} mutated streams were rejected`);
   });
+
+  test('random bytes, mostly RESP punctuation, only ever raise ProtocolError', () => {
+    const random = prng(8);
+    const alphabet = [13, 10, 42, 36, 37, 126, 124, 62, 45, 43, 58, 95, 35, 44, 40, 33, 61, 48, 49, 57];
+    for (let round = 0; round < 3000; round++) {
+      const bytes = Buffer.alloc(1 + Math.floor(random() * 60));
+      for (let i = 0; i < bytes.length; i++) {
+        bytes[i] = random() < 0.8 ? alphabet[Math.floor(random() * alphabet.length)]! : Math.floor(random() * 256);
+      }
+      feedExpectingProtocolError(randomChunks(random, bytes), { maxDepth: 1 + Math.floor(random() * 6) });
+    }
+  });
 });
 
 /**
