@@ -14,8 +14,9 @@
  * The fast path is a recursive descent over the chunk. When it runs out of bytes, each open aggregate
  * saves itself as a Frame while the recursion unwinds; resuming continues those frames in place.
  *
- * Buffer mode returns views of the received chunk (no copy). A view keeps its whole chunk alive; Node's
- * socket chunks are never reused, so the bytes cannot change under the caller.
+ * Buffer mode returns views of the received chunk for payloads of 1 KB and more (no copy; Node's socket
+ * chunks are never reused, so the bytes cannot change under the caller) and copies of smaller ones, so that
+ * a small value kept for long does not pin its whole chunk.
  * Callbacks must not call feed(); they may call reset(), which drops the rest of the chunk.
  */
 import { InvalidArgumentError, ProtocolError, RedisError } from '../errors.js';

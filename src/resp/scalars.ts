@@ -17,11 +17,20 @@ type BufferViewConstructor = new (memory: ArrayBufferLike, byteOffset: number, l
 const species = (Buffer as unknown as Record<symbol, unknown>)[Symbol.species];
 const BufferView = typeof species === 'function' && species !== Buffer ? (species as BufferViewConstructor) : null;
 
+/** Payloads shorter than this are copied: a view would keep the whole received chunk (often 64 KB) alive. */
+const COPY_BELOW = 1024;
+
 /**
- * A Buffer viewing buf[start, end), no copy. Built directly: twice as fast as subarray(), which looks up the
- * species constructor on every call. The view keeps buf's memory alive.
+ * A Buffer of buf[start, end): a copy for small payloads (so that a value kept for long does not pin its
+ * chunk), a view for large ones (no copy). Views are built directly: twice as fast as subarray(), which looks
+ * up the species constructor on every call.
  */
 export function bufferView(buf: Buffer, start: number, end: number): Buffer {
+  if (end - start < COPY_BELOW) {
+    const copy = Buffer.allocUnsafe(end - start);
+    buf.copy(copy, 0, start, end);
+    return copy;
+  }
   if (BufferView === null) return buf.subarray(start, end);
   return new BufferView(buf.buffer, buf.byteOffset + start, end - start);
 }
