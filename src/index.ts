@@ -2,7 +2,14 @@
 export { createClient, RedisClient, ClientView, type ClientPoolStats } from './client/client.js';
 export { Pipeline, Transaction } from './client/pipeline.js';
 export { PinnedConnection } from './client/pinned.js';
-export { Subscription, type PubSubMessage, type MessageListener, type SubscriptionKind } from './client/pubsub.js';
+export {
+  Subscription,
+  LISTENER_ERROR_CHANNEL,
+  type ListenerErrorEvent,
+  type PubSubMessage,
+  type MessageListener,
+  type SubscriptionKind,
+} from './client/pubsub.js';
 export { ScriptRunner, type ScriptDefinition } from './client/script.js';
 export type { CallOptions } from './client/pending.js';
 export type {

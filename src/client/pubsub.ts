@@ -12,23 +12,26 @@
  * after it resolves is delivered. Replies come in the order commands were written: confirmations are
  * matched to the oldest command of their verb, and an error reply belongs to the oldest command.
  *
+ * A SUBSCRIBE-family command left unanswered for `readTimeout` drops the connection, as a command would.
  * Liveness: each `pingInterval` with no traffic at all, a PING goes out; if the next interval is silent
  * too, the connection is dropped and rebuilt. The backoff timer is not unref'd: a process whose only work
  * is a subscription stays alive while it reconnects.
  */
 import type { Connection } from '../connection/connection.js';
-import { ClientClosedError, ConnectionError, InvalidArgumentError } from '../errors.js';
+import { ClientClosedError, ConnectionError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type { ConnLimiter } from '../pool/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import type { RespValue } from '../resp/types.js';
 import { openConnection } from './open-connection.js';
 import { retryBackoff } from './policy.js';
+import { Liveness, ReplyDeadline } from './pubsub-liveness.js';
 import {
   Subscription,
   type MessageListener,
   type PubSubMessage,
   type SubscriptionKind,
   type SubscriptionOwner,
+  toMessage,
 } from './subscription.js';
 
 export {
@@ -54,6 +57,8 @@ interface Awaited {
   names: readonly string[];
   remaining: number;
   done: (error?: Error) => void;
+  /** performance.now() when written. */
+  sentAt: number;
 }
 
 /** One subscribed name of one kind. */
@@ -82,17 +87,38 @@ export class Subscriber implements SubscriptionOwner {
   private connecting: Promise<void> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
+  private readonly replyDeadline: ReplyDeadline;
   private holdsPermit = false;
   private closed = false;
   private readonly closing = new AbortController();
-  private pingTimer: NodeJS.Timeout | undefined;
-  private sawTraffic = false;
-  private awaitingPong = false;
+  private readonly liveness: Liveness;
 
   constructor(
     private readonly options: ResolvedClientOptions,
     private readonly limiter: ConnLimiter | undefined,
-  ) {}
+  ) {
+    this.liveness = new Liveness(
+      options.pingInterval,
+      // Not call(): a queued reply handler would take an error reply meant for a SUBSCRIBE. The PONG is a push.
+      () => this.conn?.writeWithoutReply(['PING']),
+      () =>
+        this.conn?.destroy(
+          new ConnectionError(
+            `The pub/sub connection to ${this.conn.address} did not answer PING within ${options.pingInterval} ms; reconnecting.`,
+          ),
+        ),
+    );
+    this.replyDeadline = new ReplyDeadline(
+      options.readTimeout,
+      () => this.awaited[0]?.sentAt,
+      () =>
+        this.conn?.destroy(
+          new TimeoutError(
+            `No reply to ${this.awaited[0]?.verb.toUpperCase()} from ${this.conn.address} within ${options.readTimeout} ms (readTimeout); reconnecting.`,
+          ),
+        ),
+    );
+  }
 
   async subscribe(
     kind: SubscriptionKind,
@@ -141,22 +167,18 @@ export class Subscriber implements SubscriptionOwner {
       topics.delete(name);
       if (topic.sentWith !== undefined) gone.push(name);
     }
-    if (this.isEmpty()) {
-      this.teardown();
+    const conn = this.conn;
+    if (gone.length === 0 || conn === undefined) {
+      if (this.isEmpty()) this.teardown();
       return Promise.resolve();
     }
-    const conn = this.conn;
-    if (gone.length === 0 || conn === undefined) return Promise.resolve();
-    // Settles on the server's confirmation; bounded by readTimeout so that a dead connection cannot hold it.
-    return new Promise((resolve) => {
-      const bound = this.options.readTimeout;
-      const timer = bound > 0 ? setTimeout(resolve, bound) : undefined;
-      timer?.unref();
-      this.write(conn, VERBS[subscription.kind][1], gone, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    // Settles on the server's confirmation, even for the last subscription (then the connection closes),
+    // so that once unsubscribe() resolves the server no longer counts us.
+    return new Promise<void>((resolve) => this.write(conn, VERBS[subscription.kind][1], gone, () => resolve())).then(
+      () => {
+        if (this.isEmpty()) this.teardown();
+      },
+    );
   }
 
   /** Ends every subscription (iterators finish), rejects waiting subscribe() calls, closes the connection. */
@@ -229,7 +251,7 @@ export class Subscriber implements SubscriptionOwner {
     conn.onClosed = () => this.handleLost(conn);
     this.conn = conn;
     this.reconnectAttempt = 0;
-    this.startPing();
+    this.liveness.start();
     this.sendUnsent(conn);
   }
 
@@ -274,9 +296,10 @@ export class Subscriber implements SubscriptionOwner {
   }
 
   private write(conn: Connection, verb: string, names: string[], done: (error?: Error) => void): Awaited {
-    const awaited: Awaited = { verb, names, remaining: names.length, done };
+    const awaited: Awaited = { verb, names, remaining: names.length, done, sentAt: performance.now() };
     this.awaited.push(awaited);
     conn.writeWithoutReply([verb.toUpperCase(), ...names]);
+    this.replyDeadline.written();
     return awaited;
   }
 
@@ -309,36 +332,16 @@ export class Subscriber implements SubscriptionOwner {
   }
 
   private handlePush(push: RespValue[]): void {
-    this.sawTraffic = true;
+    this.liveness.sawTraffic();
     const head = push[0];
     if (head instanceof Error) {
       // An error reply answers the oldest command still awaiting its replies.
       this.awaited.shift()?.done(head);
       return;
     }
-    const kind = String(head);
-    switch (kind) {
-      case 'message':
-        this.dispatch('channel', String(push[1]), {
-          kind: 'channel',
-          channel: String(push[1]),
-          message: String(push[2]),
-        });
-        return;
-      case 'smessage':
-        this.dispatch('shard', String(push[1]), { kind: 'shard', channel: String(push[1]), message: String(push[2]) });
-        return;
-      case 'pmessage':
-        this.dispatch('pattern', String(push[1]), {
-          kind: 'pattern',
-          pattern: String(push[1]),
-          channel: String(push[2]),
-          message: String(push[3]),
-        });
-        return;
-      default:
-        this.confirm(kind.toLowerCase());
-    }
+    const message = toMessage(push);
+    if (message === undefined) this.confirm(String(head).toLowerCase());
+    else this.dispatch(message.kind, message.pattern ?? message.channel, message);
   }
 
   /** One confirmation frame: it counts toward the oldest command of the same verb. PONGs and others: nothing. */
@@ -361,7 +364,7 @@ export class Subscriber implements SubscriptionOwner {
   private handleLost(conn: Connection): void {
     if (this.conn !== conn) return;
     this.conn = undefined;
-    this.stopPing();
+    this.liveness.stop();
     this.forgetConnectionState();
     if (this.closed) return;
     if (this.isEmpty()) this.releasePermit();
@@ -376,52 +379,18 @@ export class Subscriber implements SubscriptionOwner {
         topic.confirmed = false;
       }
     }
+    this.replyDeadline.clear();
     const awaited = this.awaited;
     this.awaited = [];
     // UNSUBSCRIBEs are done (the server forgot everything); SUBSCRIBEs are resent and settle then.
     for (const a of awaited) if (UNSUBSCRIBE_VERBS.has(a.verb)) a.done();
   }
 
-  private startPing(): void {
-    const interval = this.options.pingInterval;
-    if (interval <= 0) return;
-    this.sawTraffic = false;
-    this.awaitingPong = false;
-    this.pingTimer = setInterval(() => this.checkAlive(), interval);
-    this.pingTimer.unref();
-  }
-
-  private checkAlive(): void {
-    const conn = this.conn;
-    if (conn === undefined) return;
-    if (this.sawTraffic) {
-      this.sawTraffic = false;
-      this.awaitingPong = false;
-      return;
-    }
-    if (this.awaitingPong) {
-      conn.destroy(
-        new ConnectionError(
-          `The pub/sub connection to ${conn.address} did not answer PING within ${this.options.pingInterval} ms; reconnecting.`,
-        ),
-      );
-      return;
-    }
-    this.awaitingPong = true;
-    // Not call(): a queued reply handler would take the error reply meant for a SUBSCRIBE. The PONG is a push.
-    conn.writeWithoutReply(['PING']);
-  }
-
-  private stopPing(): void {
-    if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
-  }
-
   /** No subscriptions left (or closed): connection closed, timer cleared, permit back. */
   private teardown(): void {
     const conn = this.conn;
     this.conn = undefined;
-    this.stopPing();
+    this.liveness.stop();
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.forgetConnectionState();

@@ -152,6 +152,20 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
   }
 }
 
+/** A message frame (RESP2 array or RESP3 push) as a PubSubMessage; undefined for any other frame. */
+export function toMessage(frame: readonly unknown[]): PubSubMessage | undefined {
+  switch (String(frame[0])) {
+    case 'message':
+      return { kind: 'channel', channel: String(frame[1]), message: String(frame[2]) };
+    case 'smessage':
+      return { kind: 'shard', channel: String(frame[1]), message: String(frame[2]) };
+    case 'pmessage':
+      return { kind: 'pattern', pattern: String(frame[1]), channel: String(frame[2]), message: String(frame[3]) };
+    default:
+      return undefined;
+  }
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
