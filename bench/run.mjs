@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point of `npm run bench` (package.json builds dist/ first, then runs this).
 //
-// Order: codec bench -> pool micro-bench -> peer workloads W1-W6 + W5b (interleaved,
+// Order: codec bench -> pool micro-bench -> peer workloads W1-W7 + W5b (interleaved,
 // fresh child per run, with the redis-benchmark -P 16 ceiling after each rep) ->
 // respool's heap per idle connection -> report (stdout + bench/results/).
 // One private redis-server serves everything and is stopped by pid at the end,
@@ -136,11 +136,10 @@ async function fullRun(args, argv) {
     ctl.close();
     const withCeiling = args.redisBenchmark && haveRedisBenchmark();
     if (args.redisBenchmark && !withCeiling) log('# redis-benchmark not on PATH: no ceiling');
-    const nRuns = adapters.length * workloads.length * args.reps;
+    const pairs = adapters.reduce((n, a) => n + workloads.filter((w) => !a.only || a.only.includes(w)).length, 0);
+    const nRuns = pairs * args.reps;
     const estimate = nRuns * (args.warmup + args.duration + 1) + (withCeiling ? args.reps * (args.quick ? 1 : 4) : 0);
-    log(
-      `# ${nRuns} runs (${adapters.length} adapters × ${workloads.length} workloads × ${args.reps} reps), ~${Math.round(estimate)} s`,
-    );
+    log(`# ${nRuns} runs (${pairs} (workload, adapter) pairs × ${args.reps} reps), ~${Math.round(estimate)} s`);
     runs = await runPeerWorkloads({
       args,
       adapters,

@@ -27,7 +27,18 @@ export type {
 export * from './errors.js';
 export * from './pool/index.js';
 export { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
+export type { CacheOptions, CacheMode } from './options-cache.js';
+export {
+  ClientCache,
+  DEFAULT_CACHED_COMMANDS,
+  jsonSerializer,
+  bufferSerializer,
+  type CacheStats,
+  type LoadOptions,
+  type Serializer,
+} from './cache/index.js';
 export { RespDecoder, CommandEncoder, encodeCommand } from './resp/index.js';
 export type { RedisArg, RespValue } from './resp/types.js';
 export { CommandFlags, type Command } from './commands/command.js';
 export * from './commands/index.js';
+export * from './cluster/index.js';

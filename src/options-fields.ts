@@ -6,6 +6,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { isIPv6 } from 'node:net';
 import { InvalidArgumentError } from './errors.js';
+import { resolveCacheOptions } from './options-cache.js';
 
 /** setTimeout fires at once (with a warning) for delays above this, so longer durations are refused. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -140,6 +141,10 @@ const tlsRule: FieldRule = {
   check(value, label) {
     if (typeof value === 'boolean') return value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(label, TLS_EXPECTED, value);
+    // tls.connect checks servername only after its socket is connecting, so a bad one would orphan that socket.
+    const servername = (value as { servername?: unknown }).servername;
+    if (servername !== undefined && typeof servername !== 'string')
+      invalid(`${label}.servername`, 'a string', servername);
     return value;
   },
 };
@@ -158,6 +163,12 @@ const protocolRule: FieldRule = {
  * here turns a handshake failure on every connection into one error at construction.
  */
 const CLIENT_NAME = /^[!-~]+$/;
+
+/** Not in URLs: caching is set up in code. The checks live beside the cache option's types. */
+const cacheRule: FieldRule = {
+  expected: 'true, false or a cache options object',
+  check: (value, label) => resolveCacheOptions(value, label),
+};
 
 /** Every option of the options object (`url` is read separately) with its rule. */
 export const FIELD_RULES = {
@@ -194,6 +205,7 @@ export const FIELD_RULES = {
   maxBatchSize: integer(1),
   pingInterval: duration({ note: '0 = off' }),
   maxBulkLength: integer(1, bufferConstants.MAX_LENGTH, 'bytes'),
+  cache: cacheRule,
 } satisfies Record<string, FieldRule>;
 
 export type FieldName = keyof typeof FIELD_RULES;

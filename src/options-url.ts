@@ -58,6 +58,10 @@ export function parseRedisUrl(input: string): ParsedUrl {
   if (authorityEnd >= 2 && rest.lastIndexOf('@') > authorityEnd) {
     urlError("'@' after the host; percent-encode '/', '?', '#' and '@' in the user name, password and query values");
   }
+  // Without '//' there is no place for credentials (unix:/path): an '@' means some were misplaced.
+  if (!rest.startsWith('//') && rest.includes('@')) {
+    urlError("'@' without '//'; write credentials as unix://user:password@/path and percent-encode '@' elsewhere");
+  }
   if (rest.includes('#')) urlError("fragments (#…) are not supported; percent-encode '#' in a password as %23");
 
   const queryStart = rest.indexOf('?');
@@ -144,9 +148,12 @@ function readDbPath(pathPart: string): number | undefined {
 }
 
 function readSocketPath(pathPart: string): string {
-  const path = decode(pathPart, 'socket path');
-  if (!path.startsWith('/') || path === '/') {
-    invalid('URL socket path', 'an absolute path such as unix:///run/redis.sock', path);
+  // An '@' may be credentials written without '//' (unix:user:password@/path): such a path is never echoed.
+  const secret = pathPart.includes('@');
+  const path = decode(pathPart, 'socket path', secret);
+  if (!path.startsWith('/') || path === '/' || path.includes('\0')) {
+    const expected = 'an absolute path such as unix:///run/redis.sock (credentials as unix://user:password@/path)';
+    invalid('URL socket path', expected, path, secret);
   }
   return FIELD_RULES.path.check(path, 'URL socket path') as string;
 }

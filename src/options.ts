@@ -19,6 +19,7 @@ import {
   type FieldName,
 } from './options-fields.js';
 import { parseRedisUrl, type ParsedUrl } from './options-url.js';
+import type { CacheOptions, ResolvedCacheOptions } from './options-cache.js';
 
 /** What onConnect receives: the new connection, before it serves anyone. */
 export interface ConnectHookContext {
@@ -67,6 +68,8 @@ export interface ClientOptions {
   pingInterval?: number;
   /** Largest bulk string accepted from the server, bytes. Default 512 MiB. */
   maxBulkLength?: number;
+  /** Client-side caching of reads, kept right by server-assisted invalidation (docs/caching.md). Default off. */
+  cache?: boolean | CacheOptions;
 }
 
 /** Every field set; `undefined` only where "none" is meaningful. */
@@ -105,6 +108,7 @@ export interface ResolvedClientOptions {
   maxBatchSize: number;
   pingInterval: number;
   maxBulkLength: number;
+  cache: ResolvedCacheOptions | undefined;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -181,6 +185,7 @@ export function resolveClientOptions(input?: ClientOptions | string): ResolvedCl
     maxBatchSize: pick<number>('maxBatchSize', FIXED_DEFAULTS.maxBatchSize),
     pingInterval: pick<number>('pingInterval', FIXED_DEFAULTS.pingInterval),
     maxBulkLength: pick<number>('maxBulkLength', FIXED_DEFAULTS.maxBulkLength),
+    cache: pick<ResolvedCacheOptions | undefined>('cache', undefined),
   };
   checkRelations(resolved, (name) => explicit[name] !== undefined || fromUrl[name] !== undefined);
   return resolved;

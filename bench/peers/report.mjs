@@ -44,6 +44,7 @@ export function summarize(runs, adapters, workloads) {
         stealPct: med((r) => r.machine?.stealPct),
         blpopCallsPerSec: blockers.length ? median(blockers.map((g) => g.callsPerSec)) : undefined,
         blpopP50: blockers.length ? median(blockers.map((g) => g.latUs?.p50)) : undefined,
+        hitRate: med((r) => r.cache?.hitRate),
       };
     }
     const peers = adapters
@@ -201,6 +202,8 @@ export function renderMarkdown({ args, env, adapters, workloads, cells, ceiling,
     }
   }
 
+  if (workloads.includes('W7')) L.push('', ...renderCacheTable(cells.W7, adapters));
+
   if (ceiling) {
     L.push('', `## Ceiling: \`${CEILING_ID}\` on the same server`, '');
     if (!ceiling.ok) L.push(`FAILED: ${ceiling.error}`);
@@ -233,7 +236,7 @@ export function renderMarkdown({ args, env, adapters, workloads, cells, ceiling,
     ? evaluateTargets({ cells, workloads, ceiling, idleHeap })
     : [];
   if (targets.length) {
-    L.push('', '## Issue 5 targets (respool, this run)', '');
+    L.push('', '## Targets of issues 5 and 7 (respool, this run)', '');
     const mark = (p) => (p === null ? '–' : p ? 'met' : '**missed**');
     L.push(
       mdTable(
@@ -259,4 +262,29 @@ export function renderMarkdown({ args, env, adapters, workloads, cells, ceiling,
     }
   }
   return L.join('\n') + '\n';
+}
+
+/** The uncached run of the same client, to compare a client-side cache against. */
+export const CACHE_BASELINES = { 'respool-cache': 'respool', 'node-redis-csc': 'node-redis' };
+
+/** W7: every adapter's ops/s and, for the caching ones, hit rate and speed-up over the same client uncached. */
+function renderCacheTable(w7, adapters) {
+  const rows = [];
+  for (const a of adapters) {
+    const c = w7.adapters[a.name];
+    if (!c.n) continue;
+    const base = w7.adapters[CACHE_BASELINES[a.name]];
+    rows.push([
+      a.name,
+      `${fmtOps(c.opsMedian)} (${fmtOps(c.opsMin)}–${fmtOps(c.opsMax)})${c.errors ? ` ⚠ ${c.errors} err` : ''}`,
+      Number.isFinite(c.hitRate) ? `${fmtNum(c.hitRate * 100, 1)} %` : '–',
+      base?.n ? `${fmtRatio(c.opsMedian / base.opsMedian)} vs ${CACHE_BASELINES[a.name]}` : '–',
+      `${fmtUs(c.p50)} / ${fmtUs(c.p99)}`,
+    ]);
+  }
+  return [
+    '## W7: client-side caching — ops/s, hit rate over the window, speed-up over the same client uncached',
+    '',
+    mdTable(['adapter', 'ops/s (min–max)', 'hit rate', 'speed-up', 'p50 / p99'], rows),
+  ];
 }

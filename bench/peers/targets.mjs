@@ -70,6 +70,21 @@ export function evaluateTargets({ cells, workloads, ceiling, idleHeap }) {
       );
     }
   }
+  const cached = cells.W7?.adapters['respool-cache'];
+  if (workloads.includes('W7') && cached?.n > 0 && cell('W7')?.n > 0) {
+    const speedup = cached.opsMedian / cell('W7').opsMedian;
+    const hitRate = cached.hitRate;
+    add(
+      `W7 cache on vs off (respool-cache ÷ respool), hit rate ${fmtNum(hitRate * 100, 1)} %`,
+      fmtRatio(speedup),
+      '≥ 5x at ≥ 90 % hits',
+      speedup >= 5 && hitRate >= 0.9,
+    );
+    const csc = cells.W7.adapters['node-redis-csc'];
+    if (csc?.n > 0) {
+      add(`W7 vs node-redis client-side cache`, fmtRatio(cached.opsMedian / csc.opsMedian), 'report', null);
+    }
+  }
   if (idleHeap?.ok) {
     add(
       `heap per idle pooled connection (${idleHeap.conns} idle)`,

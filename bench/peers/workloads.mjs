@@ -1,6 +1,7 @@
 // The workloads W1-W6 and W5b, identical to the team's peer-bench so that numbers
-// compare. Every caller is closed-loop: await one op, record its latency, repeat.
-// buildWorkload() returns caller groups; group 0 is the one whose ops are counted.
+// compare, and W7 (client-side caching, issue 7). Every caller is closed-loop: await
+// one op, record its latency, repeat. buildWorkload() returns caller groups; group 0
+// is the one whose ops are counted.
 
 export const SMALL_VALUE_BYTES = 64;
 export const BIG_VALUE_BYTES = 100 * 1024;
@@ -9,6 +10,10 @@ export const N_BIG_KEYS = 64;
 export const PIPE_BATCH = 100;
 const N_PIPE_BATCHES = 10;
 export const BLPOP_TIMEOUT_S = 0.05;
+/** W7: share of operations that are SETs, sent by a second client (the harness's own). */
+export const W7_WRITE_SHARE = 0.01;
+/** W7: Zipf exponent of the key popularity (1 = classic Zipf: the top 1% of keys get ~50% of reads). */
+export const W7_ZIPF_S = 1;
 
 export const WORKLOADS = {
   W1: { title: 'GET, 1 caller (latency bound)' },
@@ -18,6 +23,9 @@ export const WORKLOADS = {
   W5: { title: '64 GET callers + 16 callers looping BLPOP (0.05 s) on empty keys; GETs counted' },
   W5b: { title: '64 GET callers + 4 callers looping BLPOP (0.05 s) on empty keys; GETs counted' },
   W6: { title: 'GET/SET 50/50 of 100 KB values on 64 keys, 16 callers' },
+  W7: {
+    title: `GET on 10k keys with Zipf (s=${W7_ZIPF_S}) skew, 64 callers; ${W7_WRITE_SHARE * 100}% of ops are SETs of the same keys from a second client`,
+  },
 };
 
 const SMALL_VALUE = 'v'.repeat(SMALL_VALUE_BYTES);
@@ -30,8 +38,30 @@ export const SANITY_KEY = 'bench:sanity';
 
 const randomInt = (n) => (Math.random() * n) | 0;
 
-/** @returns {{ name: string, callers: number, opsPerCall: number, op: (client, callerIndex: number) => Promise<unknown> }[]} */
-export function buildWorkload(id) {
+/**
+ * Key indexes drawn with probability ∝ 1 / (rank + 1)^s, through an inverse-CDF table (O(1) per draw).
+ * @returns {() => number}
+ */
+export function zipfSampler(n, s, tableSize = 1 << 18) {
+  const weights = Array.from({ length: n }, (_, i) => 1 / Math.pow(i + 1, s));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const table = new Uint32Array(tableSize);
+  let cumulative = 0;
+  let slot = 0;
+  for (let i = 0; i < n && slot < tableSize; i++) {
+    cumulative += weights[i] / total;
+    const upTo = Math.min(tableSize, Math.round(cumulative * tableSize));
+    for (; slot < upTo; slot++) table[slot] = i;
+  }
+  for (; slot < tableSize; slot++) table[slot] = n - 1;
+  return () => table[(Math.random() * tableSize) | 0];
+}
+
+/**
+ * @param ctx `{ writer }` for W7: the second client whose SETs the cached reader must hear about.
+ * @returns {{ name: string, callers: number, opsPerCall: number, op: (client, callerIndex: number) => Promise<unknown> }[]}
+ */
+export function buildWorkload(id, ctx = {}) {
   const keys = Array.from({ length: N_SMALL_KEYS }, (_, i) => smallKey(i));
   const bigKeys = Array.from({ length: N_BIG_KEYS }, (_, i) => bigKey(i));
   const get = (c) => c.get(keys[randomInt(N_SMALL_KEYS)]);
@@ -70,6 +100,17 @@ export function buildWorkload(id) {
       const bigGetOrSet = (c) =>
         Math.random() < 0.5 ? c.get(bigKeys[randomInt(N_BIG_KEYS)]) : c.set(bigKeys[randomInt(N_BIG_KEYS)], BIG_VALUE);
       return [{ name: 'getset', callers: 16, opsPerCall: 1, op: bigGetOrSet }];
+    }
+    case 'W7': {
+      if (!ctx.writer) throw new Error('W7 needs a second client to write with');
+      const draw = zipfSampler(N_SMALL_KEYS, W7_ZIPF_S);
+      let version = 0;
+      // Writes change the value, so that a reader holding an old copy would be visibly stale.
+      const readOrWrite = (c) =>
+        Math.random() < W7_WRITE_SHARE
+          ? ctx.writer.cmd('SET', keys[draw()], `${SMALL_VALUE.slice(12)}${String(++version).padStart(12, '0')}`)
+          : c.get(keys[draw()]);
+      return [{ name: 'cached-get', callers: 64, opsPerCall: 1, op: readOrWrite }];
     }
     default:
       throw new Error(`unknown workload ${id}`);

@@ -9,6 +9,7 @@
  *
  *   open ──close()──▶ closed   (queued commands rejected; pools closed; subscriptions ended)
  */
+import { ClientCache, type CacheStats } from '../cache/index.js';
 import { CommandFlags, type Command } from '../commands/command.js';
 import { CommandSet } from '../commands/command-set.js';
 import type { ScanOptions } from '../commands/keys.js';
@@ -18,6 +19,7 @@ import { ConnLimiter, type PoolStats } from '../pool/index.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from '../options.js';
 import type { RedisArg } from '../resp/types.js';
 import { HookRegistry, type Hook, type PoolEventListener, type PoolEventName } from './hooks.js';
+import { openConnection } from './open-connection.js';
 import { PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction } from './pipeline.js';
 import { PinnedConnection } from './pinned.js';
@@ -86,10 +88,14 @@ export class RedisClient extends SendingCommands implements Resender {
   private readonly blocking: PoolBinding | undefined;
   private readonly limiter: ConnLimiter | undefined;
   private readonly subscriber: Subscriber;
+  /** The client-side cache (the `cache` option): stats, getOrLoad, peek, clear. Undefined when off. */
+  readonly cache: ClientCache | undefined;
   /** @internal */
   readonly hooks: HookRegistry;
   private queued: PendingCommand[] = [];
   private readonly blockingInFlight = new Set<Connection>();
+  /** Commands waiting out a retry backoff, with their timers. */
+  private readonly retrying = new Map<PendingCommand, NodeJS.Timeout>();
   private isClosed = false;
   private closing: Promise<void> | undefined;
 
@@ -100,7 +106,8 @@ export class RedisClient extends SendingCommands implements Resender {
     this.maxRetries = o.maxRetries;
     this.limiter = o.maxActiveConns > 0 ? new ConnLimiter(o.maxActiveConns) : undefined;
     this.hooks = new HookRegistry((command, options) => this.dispatchDirect(command, options));
-    this.main = new PoolBinding(o, 'main pool', o.poolSize, this.limiter, this.hooks);
+    this.cache = o.cache === undefined ? undefined : createCache(o, this.limiter, (c) => this.dispatch(c, undefined));
+    this.main = new PoolBinding(o, 'main pool', o.poolSize, this.limiter, this.hooks, this.cache?.tracker);
     this.blocking =
       o.blockingPoolSize > 0
         ? new PoolBinding(o, 'blocking pool', o.blockingPoolSize, this.limiter, this.hooks)
@@ -127,11 +134,17 @@ export class RedisClient extends SendingCommands implements Resender {
   private dispatchDirect<T>(command: Command<T>, options: CallOptions | undefined): Promise<T> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
     if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) return Promise.reject(statefulError(command));
-    const pending = new PendingCommand<T>(this, command, this.options.readTimeout, options);
-    if (pending.settled) return pending.promise; // aborted before it started
-    this.route(pending);
-    return pending.promise;
+    // With a client-side cache, reads may be answered locally and writes drop their keys' entries.
+    if (this.cache !== undefined) return this.cache.run(command, options, this.start);
+    return this.start(command, options).promise;
   }
+
+  /** Queues one command. Returns the PendingCommand: the cache reads which connection answered it. */
+  private readonly start = <T>(command: Command<T>, options: CallOptions | undefined): PendingCommand<T> => {
+    const pending = new PendingCommand<T>(this, command, this.options.readTimeout, options);
+    if (!pending.settled) this.route(pending); // settled: aborted before it started
+    return pending;
+  };
 
   private route(pending: PendingCommand): void {
     if ((pending.command.flags & CommandFlags.BLOCKING) !== 0) {
@@ -210,12 +223,14 @@ export class RedisClient extends SendingCommands implements Resender {
   /** @internal Resender: a retry after backoff. */
   retry(pending: PendingCommand, attempt: number): void {
     const delay = retryBackoff(attempt - 1, this.options.minRetryBackoff, this.options.maxRetryBackoff);
+    // Not unref'ed: a caller awaits this command, so the process must not exit under it. close() clears it.
     const timer = setTimeout(() => {
+      this.retrying.delete(pending);
       if (pending.settled) return;
       if (this.isClosed) pending.fail(new ClientClosedError());
       else this.route(pending);
     }, delay);
-    timer.unref();
+    this.retrying.set(pending, timer);
   }
 
   /** @internal Resender: an abandoned blocking command takes its connection with it. */
@@ -336,6 +351,11 @@ export class RedisClient extends SendingCommands implements Resender {
     return stats;
   }
 
+  /** Stats of the client-side cache (hits, misses, invalidations, evictions, bytes…); undefined when it is off. */
+  cacheStats(): CacheStats | undefined {
+    return this.cache?.stats();
+  }
+
   /** Closes the client: queued commands fail, idle connections close, busy ones close when their holder is done. */
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
@@ -345,9 +365,17 @@ export class RedisClient extends SendingCommands implements Resender {
     for (const p of queued) p.fail(new ClientClosedError());
     for (const conn of this.blockingInFlight) conn.destroy(new ClientClosedError());
     this.blockingInFlight.clear();
-    this.closing = Promise.all([this.main.pool.close(), this.blocking?.pool.close(), this.subscriber.close()]).then(
-      () => undefined,
-    );
+    for (const [pending, timer] of this.retrying) {
+      clearTimeout(timer);
+      pending.fail(new ClientClosedError());
+    }
+    this.retrying.clear();
+    this.closing = Promise.all([
+      this.cache?.close(), // first: it empties the store, so closing connections has nothing left to drop
+      this.main.pool.close(),
+      this.blocking?.pool.close(),
+      this.subscriber.close(),
+    ]).then(() => undefined);
     return this.closing;
   }
 
@@ -403,6 +431,25 @@ function blockingSpec(name: string, args: RedisArg[]): number | undefined {
     default:
       return undefined;
   }
+}
+
+/** The cache, given what it needs of the client: dials outside the pool, backoff, the send path. */
+function createCache(
+  o: ResolvedClientOptions,
+  limiter: ConnLimiter | undefined,
+  dispatch: <T>(command: Command<T>) => Promise<T>,
+): ClientCache {
+  return new ClientCache(o.cache!, {
+    protocol: o.protocol,
+    readTimeout: o.readTimeout,
+    dialTimeout: o.dialTimeout,
+    poolTimeout: o.poolTimeout,
+    pingInterval: o.pingInterval,
+    limiter,
+    openConnection: (signal) => openConnection(o, signal),
+    backoff: (attempt) => retryBackoff(attempt, Math.max(o.minRetryBackoff, 10), Math.max(o.maxRetryBackoff, 100)),
+    dispatch,
+  });
 }
 
 export function createClient(options?: ClientOptions | string): RedisClient {

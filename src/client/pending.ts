@@ -11,6 +11,7 @@
 import { CommandFlags, type Command } from '../commands/command.js';
 import type { ReplyHandler } from '../connection/connection.js';
 import { AbortError, ReplyError, TimeoutError } from '../errors.js';
+import { offAbort, onAbort } from '../internal/abort-fanout.js';
 import type { RespValue } from '../resp/types.js';
 import { isRetryableReply, mayRetryAfterFailure } from './policy.js';
 
@@ -21,6 +22,8 @@ export interface CallOptions {
   timeout?: number;
   /** The command may safely run twice: allow retries after it was written. */
   idempotent?: boolean;
+  /** false: this read skips the client-side cache (asks the server, stores nothing). */
+  cache?: boolean;
 }
 
 /** What a pending command needs from whoever sends it (the client). */
@@ -76,7 +79,7 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
           this.abandon(new AbortError(signal.reason));
         } else {
           this.signal = signal;
-          signal.addEventListener('abort', this, { once: true });
+          onAbort(signal, this);
         }
       }
     }
@@ -148,7 +151,7 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
   private finish(): void {
     this.settled = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+    if (this.signal !== undefined) offAbort(this.signal, this);
   }
 }
 

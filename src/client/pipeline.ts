@@ -92,6 +92,12 @@ abstract class CommandBatch extends CommandSet<'chain'> {
     return this;
   }
 
+  /** Adds a command built elsewhere (`commands.get('k')`, or one a cluster client forwards), decoded as usual. */
+  add(command: Command): this {
+    this.commands.push(command);
+    return this;
+  }
+
   get length(): number {
     return this.commands.length;
   }

@@ -10,6 +10,7 @@ import type { Connection } from '../connection/connection.js';
 import { PoolTimeoutError, ReplyError } from '../errors.js';
 import { ConnPool, type ConnLimiter } from '../pool/index.js';
 import { describeAddress, type ResolvedClientOptions } from '../options.js';
+import type { ConnectionTracker } from '../cache/index.js';
 import type { DialHook, HookRegistry } from './hooks.js';
 import { openConnection } from './open-connection.js';
 import { isRetryableReply } from './policy.js';
@@ -36,6 +37,8 @@ export class PoolBinding {
     poolSize: number,
     limiter: ConnLimiter | undefined,
     private readonly hooks: HookRegistry,
+    /** The client-side cache's tracking (main pool, tracking mode): enabled in front of a connection's batches. */
+    private readonly tracker?: ConnectionTracker,
   ) {
     this.options = options;
     this.address = describeAddress(options);
@@ -66,6 +69,7 @@ export class PoolBinding {
     const conn = await this.get(signal);
     conn.onDrain = this.returnAfterDrain;
     conn.onClosed = this.removeHeld;
+    this.tracker?.prepare(conn);
     return conn;
   }
 
@@ -75,6 +79,7 @@ export class PoolBinding {
     if (conn !== undefined) {
       conn.onDrain = this.returnAfterDrain;
       conn.onClosed = this.removeHeld;
+      this.tracker?.prepare(conn);
     }
     return conn;
   }
@@ -125,11 +130,18 @@ export class PoolBinding {
   };
 
   private async get(signal: AbortSignal | undefined): Promise<Connection> {
-    try {
-      return await this.pool.get(signal !== undefined ? { signal } : undefined);
-    } catch (err) {
-      if (err instanceof PoolTimeoutError) this.hooks.emit('poolTimeout', { error: err, pool: this.name });
-      throw err;
+    for (;;) {
+      let conn: Connection;
+      try {
+        conn = await this.pool.get(signal !== undefined ? { signal } : undefined);
+      } catch (err) {
+        if (err instanceof PoolTimeoutError) this.hooks.emit('poolTimeout', { error: err, pool: this.name });
+        throw err;
+      }
+      if (!conn.closed) return conn;
+      // It closed between the checkout and now (e.g. stray bytes found after the reply that freed it, in the
+      // same chunk): its evictIdle saw it in use and left it, so remove it here or its turn would leak.
+      this.pool.remove(conn, 'unusable');
     }
   }
 
@@ -154,6 +166,7 @@ export class PoolBinding {
   }
 
   private closed(conn: Connection, reason: string): void {
+    this.tracker?.closed(conn); // first: its cached entries lose their invalidations with it
     const stale = STALE_REASONS[reason];
     if (stale !== undefined) this.hooks.emit('stale', { id: conn.id, reason: stale, pool: this.name });
     this.hooks.emit('close', { id: conn.id, reason, pool: this.name });

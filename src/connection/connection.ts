@@ -227,7 +227,8 @@ export class Connection {
       return;
     }
     this.feeding = false;
-    if (this.queue.length === 0 && this.decoder.pendingBytes > 0 && !this.pubSubMode) {
+    // A connection that takes server pushes (client-side cache tracking) may be idle halfway through one.
+    if (this.queue.length === 0 && this.decoder.pendingBytes > 0 && !this.pubSubMode && this.onPush === undefined) {
       // Bytes nobody asked for: this connection can no longer be trusted to line replies up.
       this.unsolicited = true;
       this.destroy(new ProtocolError(`Unsolicited data from ${this.address} on an idle connection.`));

@@ -29,7 +29,14 @@ export async function dialSocket(target: DialTarget, signal: AbortSignal): Promi
     }
   }
   return new Promise<Duplex>((resolve, reject) => {
-    const socket = openSocket(target);
+    let socket: net.Socket;
+    try {
+      socket = openSocket(target);
+    } catch (err) {
+      // node:net/tls validate some options synchronously (a TLS CA of the wrong type, …): still a typed error.
+      reject(new ConnectionError(`Could not connect to Redis at ${target.address}: ${errorText(err)}`, { cause: err }));
+      return;
+    }
     const readyEvent = target.tls !== undefined ? 'secureConnect' : 'connect';
     const onAbort = () => {
       cleanup();

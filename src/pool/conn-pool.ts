@@ -21,6 +21,7 @@
  * A released turn passes straight to the first waiter, so waiters are served strictly in arrival order.
  */
 import { AbortError, ClientClosedError, InvalidArgumentError, PoolTimeoutError } from '../errors.js';
+import { offAbort, onAbort } from '../internal/abort-fanout.js';
 import { realClock, type Clock, type TimerHandle } from '../internal/clock.js';
 import { LinkedList, type ListNode } from '../internal/linked-list.js';
 import { ConnRegistry, sweepIntervalFor, type ConnEntry } from './conn-registry.js';
@@ -229,7 +230,7 @@ export class ConnPool<C extends Poolable> {
       this.pendingCount++;
       if (signal !== undefined) {
         request.onAbort = () => this.abort(request);
-        signal.addEventListener('abort', request.onAbort, { once: true });
+        onAbort(signal, request.onAbort);
       }
       if (holdsTurn) {
         if (!this.dialFor(request)) this.releaseTurn();
@@ -436,7 +437,7 @@ export class ConnPool<C extends Poolable> {
   private settle(request: GetRequest<C>): void {
     request.state = 'done';
     this.clearTimer(request);
-    if (request.onAbort !== undefined) request.signal?.removeEventListener('abort', request.onAbort);
+    if (request.onAbort !== undefined && request.signal !== undefined) offAbort(request.signal, request.onAbort);
     this.pendingCount--;
   }
 

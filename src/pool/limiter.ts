@@ -8,6 +8,7 @@
  *                └─────cancel()───▶ cancelled
  */
 import { AbortError, InvalidArgumentError, PoolTimeoutError } from '../errors.js';
+import { offAbort, onAbort as addAbortCallback } from '../internal/abort-fanout.js';
 import { realClock, type Clock } from '../internal/clock.js';
 import { LinkedList, type ListNode } from '../internal/linked-list.js';
 
@@ -89,7 +90,7 @@ export class ConnLimiter {
     return new Promise<void>((resolve, reject) => {
       const finish = (): void => {
         if (timer !== undefined) this.clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        if (signal !== undefined) offAbort(signal, onAbort);
       };
       const ticket = this.request(() => {
         finish();
@@ -116,7 +117,7 @@ export class ConnLimiter {
               );
             }, timeoutMs)
           : undefined;
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) addAbortCallback(signal, onAbort);
     });
   }
 }

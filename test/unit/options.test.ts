@@ -68,6 +68,7 @@ describe('defaults', () => {
       maxBatchSize: 1024,
       pingInterval: 30_000,
       maxBulkLength: 512 * 1024 * 1024,
+      cache: undefined,
     };
     assert.deepEqual(o, expected);
     assert.deepEqual(resolveClientOptions({}), expected);
@@ -351,6 +352,13 @@ const OPTION_CASES: {
     ],
     bad: [0, -1, 1.5, 2 ** 53],
     range: 'an integer from 1 to',
+  },
+  {
+    // Objects are resolved to new objects; their fields are checked in cache-options.test.ts.
+    name: 'cache',
+    good: [[false, undefined]],
+    bad: ['yes', 3, []],
+    range: 'true, false or a cache options object',
   },
 ];
 

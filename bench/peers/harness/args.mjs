@@ -3,22 +3,27 @@
 import path from 'node:path';
 import { BENCH_DIR } from './paths.mjs';
 
-/** Built-in adapters, in report column order. `ours` = never counted as "best peer". */
+/**
+ * Built-in adapters, in report column order. `ours` = never counted as "best peer";
+ * `only` = the workloads the adapter runs (the client-side caches run W7 alone).
+ */
 export const ADAPTERS = {
   respool: { file: 'respool.mjs', ours: true },
+  'respool-cache': { file: 'respool-cache.mjs', ours: true, only: ['W7'] },
   'ioredis-auto': { file: 'ioredis-auto.mjs', ours: false },
   ioredis: { file: 'ioredis.mjs', ours: false },
   'node-redis': { file: 'node-redis.mjs', ours: false },
   'node-redis-pool': { file: 'node-redis-pool.mjs', ours: false },
   'valkey-glide': { file: 'valkey-glide.mjs', ours: false },
+  'node-redis-csc': { file: 'node-redis-csc.mjs', ours: false, only: ['W7'] },
 };
 
-export const WORKLOAD_IDS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W5b', 'W6'];
+export const WORKLOAD_IDS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W5b', 'W6', 'W7'];
 
 export const HELP = `usage: npm run bench -- [options]      (or: node bench/run.mjs [options] after npm run build)
 
 What runs (in this order): codec bench (bench/codec.mjs), pool micro-bench (bench/pool.mjs),
-peer workloads W1-W6 + W5b (interleaved, one fresh child process per run), redis-benchmark -P 16
+peer workloads W1-W7 + W5b (interleaved, one fresh child process per run), redis-benchmark -P 16
 ceiling, heap per idle pooled connection. All against ONE private redis-server on a free port.
 
   --quick                ~1 min smoke run: warm-up 0.25 s, window 1 s, 1 rep (W5/W5b need the full window)

@@ -79,7 +79,14 @@ async function run(spec) {
   await sanityCheck(client, workload);
   clearTimeout(setupWatchdog);
 
-  const groups = buildWorkload(workload).map((g) => ({
+  // W7's writes come from a second client: the harness's own, the same for every adapter. Named like the
+  // control connection, so that it is not counted as one of the adapter's connections.
+  let writer;
+  if (workload === 'W7') {
+    writer = await ControlClient.connect(host, port);
+    await writer.cmd('CLIENT', 'SETNAME', CONTROL_CLIENT_NAME);
+  }
+  const groups = buildWorkload(workload, { writer }).map((g) => ({
     ...g,
     hist: newHistogram(),
     calls: 0,
@@ -123,6 +130,7 @@ async function run(spec) {
 
   const snapshot = () => ({
     t: performance.now(),
+    cache: typeof client.cacheStats === 'function' ? client.cacheStats() : null,
     cpu: process.cpuUsage(),
     elu: performance.eventLoopUtilization(),
     stat: readProcStat(),
@@ -132,7 +140,8 @@ async function run(spec) {
   const tasks = [];
   for (const g of groups) for (let i = 0; i < g.callers; i++) tasks.push(caller(g, i));
 
-  await sleep(warmupMs);
+  // W7 measures caches in their steady state: they need a moment to fill, even in a --quick run.
+  await sleep(workload === 'W7' ? Math.max(warmupMs, 1000) : warmupMs);
   const s0 = snapshot();
   state.measuring = true;
   let rssSampledMax = process.memoryUsage.rss();
@@ -183,6 +192,13 @@ async function run(spec) {
     };
   });
   const primary = groupStats[0];
+  // Client-side caches (W7): hit rate over the window, from the adapter's cumulative counters.
+  let cache = null;
+  if (s0.cache && s1.cache) {
+    const hits = s1.cache.hits - s0.cache.hits;
+    const misses = s1.cache.misses - s0.cache.misses;
+    cache = { hits, misses, hitRate: hits + misses > 0 ? hits / (hits + misses) : NaN, entries: s1.cache.entries };
+  }
   // CPU per command divides by ALL commands done in the window (W5: GETs and BLPOPs).
   const allOps = Math.max(
     1,
@@ -214,6 +230,7 @@ async function run(spec) {
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     windowRssMaxMB: rssSampledMax / 1048576,
     machine,
+    cache,
     meta: typeof client.meta === 'function' ? client.meta() : {},
   };
   process.stdout.write(`@@RESULT ${JSON.stringify(result)}\n`);
@@ -223,6 +240,7 @@ async function run(spec) {
   await Promise.race([Promise.allSettled(tasks), sleep(250)]);
   await Promise.race([Promise.resolve(client.close()).catch(() => {}), sleep(500)]);
   ctl.close();
+  writer?.close();
   process.exit(0);
 }
 

@@ -25,6 +25,7 @@ export async function resolveAdapters(args, log) {
       name,
       file: path.join(ADAPTERS_DIR, ADAPTERS[name].file),
       ours: ADAPTERS[name].ours,
+      only: ADAPTERS[name].only,
     })),
     ...args.extraAdapters.map((file) => ({ name: undefined, file, ours: true })),
   ];
@@ -34,7 +35,13 @@ export async function resolveAdapters(args, log) {
       const mod = await import(pathToFileURL(c.file).href);
       let name = c.name ?? mod.name ?? mod.default?.name ?? path.basename(c.file).replace(/\.[cm]?[jt]s$/, '');
       while (list.some((x) => x.name === name)) name += "'";
-      list.push({ name, path: c.file, ours: c.ours, description: mod.description ?? mod.default?.description ?? '' });
+      list.push({
+        name,
+        path: c.file,
+        ours: c.ours,
+        only: c.only,
+        description: mod.description ?? mod.default?.description ?? '',
+      });
     } catch (e) {
       const why = `${c.name ?? c.file}: cannot load adapter: ${String(e?.message ?? e).split('\n')[0]}`;
       if (args.adaptersExplicit || !c.name) throw new Error(why);
@@ -83,6 +90,7 @@ export async function runPeerWorkloads({ args, adapters, server, onRun, afterRep
       const k = (rep + wi) % adapters.length;
       const order = [...adapters.slice(k), ...adapters.slice(0, k)];
       for (const adapter of order) {
+        if (adapter.only && !adapter.only.includes(workload)) continue;
         const spec = {
           adapterName: adapter.name,
           adapterPath: adapter.path,

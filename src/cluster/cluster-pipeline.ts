@@ -1,0 +1,239 @@
+/**
+ * Cluster pipelines and transactions.
+ *
+ * A pipeline splits its commands by node, sends each node's share as one node pipeline (all in
+ * parallel), and puts every reply back at its caller's index. Commands answered MOVED, ASK, TRYAGAIN or
+ * CLUSTERDOWN, or lost with a node that could not be reached, are sent again — each to its own new
+ * target, in their original order per node — for up to `maxRedirects` rounds:
+ *
+ *   round: group by (node, asking) ─▶ node pipelines in parallel ─▶ replies in place
+ *                                                        └─ redirected entries ─▶ next round
+ *
+ * A transaction runs on the master of the one slot all its keys share (CrossSlotError before anything
+ * is sent otherwise); when the slot moved meanwhile (EXECABORT caused by MOVED), it runs again there.
+ */
+import { CommandFlags, type Command } from '../commands/command.js';
+import { CommandSet } from '../commands/command-set.js';
+import {
+  AskError,
+  ClientClosedError,
+  ConnectionError,
+  InvalidArgumentError,
+  MovedError,
+  ReplyError,
+} from '../errors.js';
+import type { RedisArg } from '../resp/types.js';
+import { fanOutOf, keysOfArgs, refusedInCluster } from './command-keys.js';
+import type { ClusterNode } from './nodes.js';
+import { commonSlot, failedBeforeSending, makeJob, type Job } from './job.js';
+import type { ClusterRouter } from './router.js';
+
+abstract class ClusterBatch extends CommandSet<'chain'> {
+  protected readonly commands: Command[] = [];
+
+  constructor(protected readonly router: ClusterRouter) {
+    super();
+  }
+
+  protected execute<T>(command: Command<T>): this {
+    this.commands.push(command);
+    return this;
+  }
+
+  /** Adds any command; its keys are found by the command-key table, its reply is returned undecoded. */
+  sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
+    const keys = keysOfArgs(args);
+    const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
+    this.commands.push(
+      keys === undefined ? { args, decode: undefined, flags } : { args, decode: undefined, flags, keys },
+    );
+    return this;
+  }
+
+  /** Adds a command built elsewhere (`commands.get('k')`). */
+  add(command: Command): this {
+    this.commands.push(command);
+    return this;
+  }
+
+  get length(): number {
+    return this.commands.length;
+  }
+}
+
+interface Entry {
+  readonly index: number;
+  readonly job: Job;
+  node: ClusterNode;
+  asking: boolean;
+  /** Wait (backoff) and pick the node again before the next round. */
+  repick: boolean;
+}
+
+export class ClusterPipeline extends ClusterBatch {
+  /** Sends every command; resolves with one entry per command: its reply, or its error (not thrown). */
+  async exec(): Promise<unknown[]> {
+    const commands = this.commands.splice(0);
+    if (commands.length === 0) return [];
+    await this.router.ready();
+    const results = new Array<unknown>(commands.length);
+    const fanOuts: Promise<void>[] = [];
+    let pending: Entry[] = [];
+    for (let index = 0; index < commands.length; index++) {
+      const command = commands[index]!;
+      const keys = command.keys;
+      let slot = -1;
+      if (keys !== undefined && keys.length > 0) {
+        try {
+          slot = commonSlot(keys, String(command.args[0]));
+        } catch (err) {
+          results[index] = err;
+          continue;
+        }
+      } else {
+        const refused = refusedInCluster(command.args);
+        if (refused !== undefined) {
+          results[index] = new InvalidArgumentError(refused);
+          continue;
+        }
+        const fan = fanOutOf(command.args);
+        if (fan !== undefined) {
+          const store = (value: unknown) => void (results[index] = value);
+          fanOuts.push(this.router.fanOut(makeJob(command, undefined, false, -1), fan).then(store, store));
+          continue;
+        }
+      }
+      const job = makeJob(command, undefined, false, slot);
+      const node = this.router.pick(slot, job.readOnly);
+      if (node === undefined) results[index] = new ClientClosedError('The cluster has no node to send to.');
+      else pending.push({ index, job, node, asking: false, repick: false });
+    }
+    for (let round = 0; pending.length > 0; round++) {
+      const retry: Entry[] = [];
+      const groups = new Map<ClusterNode, { plain: Entry[]; asking: Entry[] }>();
+      for (const entry of pending) {
+        let group = groups.get(entry.node);
+        if (group === undefined) groups.set(entry.node, (group = { plain: [], asking: [] }));
+        (entry.asking ? group.asking : group.plain).push(entry);
+      }
+      const runs: Promise<void>[] = [];
+      for (const [node, group] of groups) {
+        if (group.plain.length > 0) runs.push(this.runGroup(node, group.plain, false, results, retry));
+        if (group.asking.length > 0) runs.push(this.runGroup(node, group.asking, true, results, retry));
+      }
+      await Promise.all(runs);
+      if (retry.length === 0 || round >= this.router.options.maxRedirects) break;
+      if (retry.some((e) => e.repick)) {
+        await this.router.backoff(round);
+        await this.router.refreshSoon();
+      }
+      for (const entry of retry) {
+        if (!entry.repick) continue;
+        entry.node = this.router.pick(entry.job.slot, entry.job.readOnly) ?? entry.node;
+        entry.repick = false;
+      }
+      pending = retry.sort((a, b) => a.index - b.index);
+    }
+    await Promise.all(fanOuts);
+    return results;
+  }
+
+  /** One node's share: replies in place; entries to send again go to `retry`. */
+  private async runGroup(
+    node: ClusterNode,
+    entries: Entry[],
+    asking: boolean,
+    results: unknown[],
+    retry: Entry[],
+  ): Promise<void> {
+    let replies: unknown[];
+    try {
+      if (node.isRetired) throw new ClientClosedError(`Cluster node ${node.address} left the topology.`);
+      if (asking) {
+        replies = await node.client.withConn(async (conn) => {
+          const pipeline = conn.pipeline();
+          for (const e of entries) pipeline.sendCommand(['ASKING']).add(e.job.command);
+          return (await pipeline.exec()).filter((_, i) => i % 2 === 1);
+        });
+      } else {
+        const pipeline = node.client.pipeline();
+        for (const e of entries) pipeline.add(e.job.command);
+        replies = await pipeline.exec();
+      }
+    } catch (err) {
+      const resend =
+        err instanceof ClientClosedError
+          ? !this.router.isClosed
+          : err instanceof ConnectionError && (failedBeforeSending(err) || entries.every((e) => e.job.readOnly));
+      if (err instanceof ConnectionError) this.router.nodeFailed(node);
+      for (const e of entries) {
+        results[e.index] = err;
+        if (resend) retry.push({ ...e, asking: false, repick: true });
+      }
+      return;
+    }
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const reply = replies[i];
+      results[e.index] = reply;
+      if (reply instanceof MovedError) {
+        const target = this.router.nodeAt(reply.address);
+        if (target === undefined) continue;
+        this.router.slots.moved(reply.slot, target);
+        this.router.scheduleRefresh();
+        retry.push({ ...e, node: target, asking: false, repick: false });
+      } else if (reply instanceof AskError) {
+        const target = this.router.nodeAt(reply.address);
+        if (target !== undefined) retry.push({ ...e, node: target, asking: true, repick: false });
+      } else if (reply instanceof ReplyError && (reply.code === 'TRYAGAIN' || reply.code === 'CLUSTERDOWN')) {
+        retry.push({ ...e, asking: false, repick: true });
+      }
+    }
+  }
+}
+
+export class ClusterTransaction extends ClusterBatch {
+  /**
+   * MULTI, the commands, EXEC on the master of the slot every key shares. Resolves like the single-node
+   * transaction; rejects with CrossSlotError (nothing sent) when keys span slots.
+   */
+  async exec(): Promise<unknown[]> {
+    const commands = this.commands.splice(0);
+    const keys = commands.flatMap((c) => c.keys ?? []);
+    const slot = keys.length > 0 ? commonSlot(keys, 'This transaction') : -1;
+    await this.router.ready();
+    let node = this.router.pick(slot, false);
+    for (let attempt = 0; ; attempt++) {
+      if (node === undefined) throw new ClientClosedError('The cluster has no node to send to.');
+      try {
+        if (node.isRetired) throw new ClientClosedError(`Cluster node ${node.address} left the topology.`);
+        const tx = node.client.multi();
+        for (const c of commands) tx.add(c);
+        return await tx.exec();
+      } catch (err) {
+        if (attempt >= this.router.options.maxRedirects || this.router.isClosed) throw err;
+        const moved =
+          err instanceof ReplyError && err.code === 'EXECABORT' ? /MOVED (\d+) ([^\s)]+)/.exec(err.message) : null;
+        if (moved !== null) {
+          const target = this.router.nodeAt(moved[2]!);
+          if (target === undefined) throw err;
+          this.router.slots.moved(Number(moved[1]), target);
+          this.router.scheduleRefresh();
+          node = target;
+          continue;
+        }
+        const waitable =
+          (err instanceof ReplyError &&
+            err.code === 'EXECABORT' &&
+            /\b(ASK|TRYAGAIN|CLUSTERDOWN)\b/.test(err.message)) ||
+          err instanceof ClientClosedError ||
+          (err instanceof ConnectionError && failedBeforeSending(err));
+        if (!waitable) throw err;
+        // A slot half-migrated (ASK) cannot take a transaction until the move ends: wait, then try again.
+        await this.router.backoff(attempt);
+        await this.router.refreshSoon();
+        node = slot >= 0 ? this.router.pick(slot, false) : node.isRetired ? this.router.randomMaster() : node;
+      }
+    }
+  }
+}

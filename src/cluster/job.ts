@@ -1,0 +1,71 @@
+/**
+ * One command on its way through the cluster (a Job), and the checks shared by every path:
+ * the common slot of a command's keys, and whether a transport failure left it unsent.
+ */
+import type { CallOptions } from '../client/pending.js';
+import { CommandFlags, type Command } from '../commands/command.js';
+import { ConnectionError, CrossSlotError, TimeoutError } from '../errors.js';
+import type { RedisArg } from '../resp/types.js';
+import { keySlot } from './slots.js';
+
+/** One command on its way through the cluster. */
+export interface Job<T = unknown> {
+  readonly command: Command<T>;
+  readonly options: (CallOptions & { buffers?: boolean }) | undefined;
+  /** From sendCommand: the node client's sendCommand sends it (it recognises blocking commands). */
+  readonly raw: boolean;
+  /** -1 for keyless commands. */
+  readonly slot: number;
+  readonly readOnly: boolean;
+  /** performance-free deadline from options.timeout (Date.now() based), Infinity when none. */
+  readonly deadline: number;
+}
+
+export function makeJob<T>(
+  command: Command<T>,
+  options: (CallOptions & { buffers?: boolean }) | undefined,
+  raw: boolean,
+  slot: number,
+): Job<T> {
+  const timeout = options?.timeout;
+  return {
+    command,
+    options,
+    raw,
+    slot,
+    readOnly: (command.flags & CommandFlags.READONLY) !== 0,
+    deadline: timeout !== undefined && timeout > 0 ? Date.now() + timeout : Number.POSITIVE_INFINITY,
+  };
+}
+
+/** The slot all `keys` share; throws CrossSlotError naming each key and its slot when they differ. */
+export function commonSlot(keys: readonly RedisArg[], what: string): number {
+  const first = keySlot(keys[0]!);
+  for (let i = 1; i < keys.length; i++) {
+    if (keySlot(keys[i]!) !== first) {
+      const listed = keys
+        .slice(0, 10)
+        .map((k) => `${JSON.stringify(String(k))} (slot ${keySlot(k)})`)
+        .join(', ');
+      throw new CrossSlotError(
+        `${what} names keys in different cluster slots: ${listed}${keys.length > 10 ? ', …' : ''}. ` +
+          'Keys of one command or transaction must share a slot: give them a common hash tag, such as {user:1}:a and {user:1}:b.',
+      );
+    }
+  }
+  return first;
+}
+
+/** A transport failure that happened before anything was written (the dial failed): safe to send again. */
+export function failedBeforeSending(error: ConnectionError): boolean {
+  return /^(Could not connect|Connecting to|The custom dialer failed)|dial timed out/.test(error.message);
+}
+
+/** The job's options with the time left until its deadline; a TimeoutError when none is left. */
+export function withRemaining(job: Job): Job['options'] | TimeoutError {
+  const left = job.deadline - Date.now();
+  if (left <= 0) {
+    return new TimeoutError(`${String(job.command.args[0])} did not complete within its timeout (cluster redirects).`);
+  }
+  return { ...job.options, timeout: left };
+}
