@@ -152,7 +152,13 @@ export class RedisClient extends SendingCommands implements Resender {
       return;
     }
     this.queued.push(pending);
-    if (this.queued.length === 1) process.nextTick(flushQueued, this);
+    if (this.queued.length === 1) {
+      // Idle client: write at the end of this tick (lowest latency). Batches in flight: wait for the end of
+      // this event-loop turn instead, so that callers woken by replies on different connections (separate
+      // I/O callbacks) join one batch; per-tick flushing would split batches and never merge them again.
+      if (this.main.pool.inUse === 0) process.nextTick(flushQueued, this);
+      else setImmediate(flushQueued, this);
+    }
   }
 
   /** @internal Writes this tick's commands: one checkout and one write per batch of at most maxBatchSize. */

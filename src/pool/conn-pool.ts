@@ -92,6 +92,11 @@ export class ConnPool<C extends Poolable> {
     return this.isClosed;
   }
 
+  /** Connections handed out and not yet put back or removed (cheaper than stats() on hot paths). */
+  get inUse(): number {
+    return this.inUseCount;
+  }
+
   /** Takes a turn and a connection: an idle one if any passes its checks, else a new one. */
   get(options?: { signal?: AbortSignal }): Promise<C> {
     if (this.isClosed) return Promise.reject(this.closedError());
