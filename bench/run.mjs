@@ -3,28 +3,40 @@
 //
 // Order: codec bench -> pool micro-bench -> peer workloads W1-W7 + W5b (interleaved,
 // fresh child per run, with the redis-benchmark -P 16 ceiling after each rep) ->
-// respool's heap per idle connection -> report (stdout + bench/results/).
-// One private redis-server serves everything and is stopped by pid at the end,
-// on error and on Ctrl-C. Progress goes to stderr, the Markdown report to stdout.
+// respool's heap per idle connection -> with --cluster: W2 against a private 3-master
+// Redis Cluster (started once, stopped right after) -> report (stdout + bench/results/).
+// One private redis-server serves everything else. Every server is stopped by pid at the
+// end, on error and on Ctrl-C. Progress goes to stderr, the Markdown report to stdout.
 // `node bench/run.mjs --help` lists the flags; bench/README.md explains the numbers.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HELP, ADAPTERS, parseArgs } from './peers/harness/args.mjs';
+import {
+  HELP,
+  ADAPTERS,
+  CLUSTER_ADAPTERS,
+  CLUSTER_MASTERS,
+  CLUSTER_WORKLOADS,
+  parseArgs,
+} from './peers/harness/args.mjs';
 import { ensureBenchDeps } from './peers/harness/deps.mjs';
 import { PrivateRedisServer } from './peers/harness/redis-server.mjs';
+import { PrivateRedisCluster, connectClusterControl } from './peers/harness/redis-cluster.mjs';
 import { ControlClient } from './peers/harness/control-client.mjs';
 import { liveChildren, resolveAdapters, runPeerWorkloads } from './peers/harness/runner.mjs';
-import { WORKLOADS, setupKeys } from './peers/workloads.mjs';
+import { WORKLOADS, setupClusterKeys, setupKeys } from './peers/workloads.mjs';
 import { LOCAL_BENCHES, renderLocalBench, runLocalBench } from './peers/local-benches.mjs';
 import { haveRedisBenchmark, runCeiling } from './peers/redis-benchmark.mjs';
 import { measureIdleHeap } from './peers/idle-heap.mjs';
 import { renderMarkdown, summarize, summarizeCeiling } from './peers/report.mjs';
-import { evaluateTargets } from './peers/targets.mjs';
+import { evaluateTargets, hasTargets } from './peers/targets.mjs';
 import { fmtBytes, fmtNum, fmtOps, fmtUs } from './peers/format.mjs';
 
 const log = (line) => process.stderr.write(line + '\n');
 let server;
+let cluster;
+/** Set by a signal: its handler stops the servers and exits; the error path must not exit first. */
+let signalled = false;
 
 function stopEverythingSync() {
   for (const child of liveChildren) {
@@ -35,19 +47,22 @@ function stopEverythingSync() {
     }
   }
   server?.killSync();
+  cluster?.killSync();
 }
 
 // Ctrl-C (or a kill) must not leave a redis-server or a child behind. Waiting for
 // the server's exit (rather than exiting at once) also reaps it, so no zombie is left.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(signal, () => {
-    log(`\n# ${signal}: stopping children and redis-server (pid ${server?.pid ?? '–'})`);
+    signalled = true;
+    const pids = [server?.pid, ...(cluster?.pids ?? [])].filter(Boolean);
+    log(`\n# ${signal}: stopping children and redis-server(s) (pid ${pids.join(', ') || '–'})`);
     for (const child of liveChildren) child.kill('SIGKILL');
     const forceExit = setTimeout(() => {
       stopEverythingSync();
       process.exit(130);
     }, 5000);
-    Promise.resolve(server?.stop())
+    Promise.all([server?.stop(), cluster?.stop()])
       .catch(() => stopEverythingSync())
       .finally(() => {
         clearTimeout(forceExit);
@@ -103,12 +118,17 @@ async function fullRun(args, argv) {
   const t0 = Date.now();
   const env = environment(argv);
   mkdirSync(args.out, { recursive: true });
-  const stamp = env.startedAt.replace(/[:.]/g, '-').slice(0, 19) + (args.quick ? '-quick' : '');
+  const stamp =
+    env.startedAt.replace(/[:.]/g, '-').slice(0, 19) +
+    (args.clusterOnly ? '-cluster' : '') +
+    (args.quick ? '-quick' : '');
   const rawFile = path.join(args.out, `${stamp}.raw.jsonl`);
 
   let adapters = [];
+  let clusterAdapters = [];
+  if (args.peers || args.cluster) ensureBenchDeps(log);
+  if (args.cluster) clusterAdapters = await resolveAdapters(args, log, { cluster: true });
   if (args.peers) {
-    ensureBenchDeps(log);
     adapters = await resolveAdapters(args, log);
     server = await PrivateRedisServer.start();
     log(`# redis-server pid ${server.pid} on 127.0.0.1:${server.port}`);
@@ -166,6 +186,12 @@ async function fullRun(args, argv) {
     log(idleHeap.ok ? `  ${fmtBytes(idleHeap.heapPerConnBytes)} per connection` : `  FAILED ${idleHeap.error}`);
   }
 
+  const clusterRuns = [];
+  let clusterResult = null;
+  if (args.cluster && clusterAdapters.length) {
+    clusterResult = await runClusterPart({ args, env, adapters: clusterAdapters, rawFile, runs: clusterRuns });
+  }
+
   env.loadAfter = os
     .loadavg()
     .map((x) => x.toFixed(2))
@@ -173,7 +199,18 @@ async function fullRun(args, argv) {
   env.wallS = (Date.now() - t0) / 1000;
   const cells = summarize(runs, adapters, workloads);
   const ceiling = summarizeCeiling(ceilingRuns);
-  const md = renderMarkdown({ args, env, adapters, workloads, cells, ceiling, local, idleHeap, runs });
+  const md = renderMarkdown({
+    args,
+    env,
+    adapters,
+    workloads,
+    cells,
+    ceiling,
+    local,
+    idleHeap,
+    runs: [...runs, ...clusterRuns],
+    cluster: clusterResult,
+  });
   const json = {
     env,
     settings: {
@@ -189,9 +226,12 @@ async function fullRun(args, argv) {
     cells,
     ceiling,
     idleHeap: idleHeap ?? null,
-    targets: adapters.some((a) => a.name === 'respool') ? evaluateTargets({ cells, workloads, ceiling, idleHeap }) : [],
+    cluster: clusterResult,
+    targets: hasTargets(adapters, clusterResult)
+      ? evaluateTargets({ cells, workloads, ceiling, idleHeap, cluster: clusterResult })
+      : [],
   };
-  const latest = args.quick ? 'quick-latest' : 'latest';
+  const latest = (args.clusterOnly ? 'cluster-' : '') + (args.quick ? 'quick-latest' : 'latest');
   for (const base of [stamp, latest]) {
     writeFileSync(path.join(args.out, `${base}.md`), md);
     writeFileSync(path.join(args.out, `${base}.json`), JSON.stringify(json, null, 1) + '\n');
@@ -200,6 +240,60 @@ async function fullRun(args, argv) {
   log(
     `# wrote ${path.relative(process.cwd(), path.join(args.out, latest))}.{md,json} and ${stamp}.{md,json} in ${env.wallS.toFixed(0)} s`,
   );
+}
+
+/**
+ * The --cluster part: starts the private cluster once, loads the keys, runs CLUSTER_WORKLOADS with
+ * the cluster adapters (same interleaving and children as the single-server part), stops the cluster.
+ * Returns what the report and the JSON keep under `cluster`.
+ */
+async function runClusterPart({ args, env, adapters, rawFile, runs }) {
+  log(`# starting a private ${CLUSTER_MASTERS}-master Redis Cluster ...`);
+  const t0 = Date.now();
+  cluster = new PrivateRedisCluster(); // held before start-up, so that Ctrl-C can stop a half-built one
+  await cluster.start({ masters: CLUSTER_MASTERS });
+  const ports = cluster.addresses.map((a) => a.port);
+  log(
+    `# cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s: pids ${cluster.pids.join(', ')} on 127.0.0.1:${ports.join(', ')}`,
+  );
+  try {
+    const control = await connectClusterControl(cluster);
+    let redisVersion;
+    try {
+      redisVersion = (await control.all[0].info('server')).redis_version;
+      await setupClusterKeys(control);
+    } finally {
+      control.close();
+    }
+    const workloads = CLUSTER_WORKLOADS;
+    const nRuns = adapters.length * workloads.length * args.reps;
+    log(
+      `# cluster: ${nRuns} runs (${workloads.join(',')} × ${adapters.length} adapters × ${args.reps} reps), ~${Math.round(nRuns * (args.warmup + args.duration + 1))} s`,
+    );
+    const done = await runPeerWorkloads({
+      args,
+      adapters,
+      server: cluster,
+      workloads,
+      onRun: (r) => {
+        appendFileSync(rawFile, JSON.stringify({ cluster: true, ...r }) + '\n');
+        if (r.ok && !env.metas[r.adapter]) env.metas[r.adapter] = r.meta;
+        log(`rep ${r.rep + 1} ${r.workload.padEnd(3)} ${r.adapter.padEnd(20)} ${runLine(r)}`);
+      },
+    });
+    runs.push(...done);
+    return {
+      masters: CLUSTER_MASTERS,
+      ports,
+      redisVersion,
+      adapters: adapters.map(({ name, ours, description }) => ({ name, ours, description })),
+      workloads,
+      cells: summarize(done, adapters, workloads),
+    };
+  } finally {
+    await cluster.stop();
+    log('# cluster stopped');
+  }
 }
 
 async function main() {
@@ -214,6 +308,7 @@ async function main() {
   if (args.help) return console.log(HELP);
   if (args.list) {
     console.log('adapters:', Object.keys(ADAPTERS).join(', '));
+    console.log('cluster adapters (--cluster):', Object.keys(CLUSTER_ADAPTERS).join(', '));
     for (const [w, d] of Object.entries(WORKLOADS)) console.log(`  ${w.padEnd(4)} ${d.title}`);
     return;
   }
@@ -222,11 +317,12 @@ async function main() {
     else await fullRun(args, argv);
   } finally {
     for (const child of liveChildren) child.kill('SIGKILL');
-    await server?.stop();
+    await Promise.all([server?.stop(), cluster?.stop()]);
   }
 }
 
 main().catch((e) => {
+  if (signalled) return; // a Ctrl-C broke a step: the signal handler is stopping everything
   log(e?.stack ?? String(e));
   stopEverythingSync();
   process.exit(1);

@@ -9,7 +9,9 @@ import { InvalidArgumentError } from './errors.js';
 import { resolveCacheOptions } from './options-cache.js';
 
 /** setTimeout fires at once (with a warning) for delays above this, so longer durations are refused. */
-export const MAX_TIMER_MS = 2_147_483_647;
+import { MAX_TIMER_MS } from './pool/options.js';
+
+export { MAX_TIMER_MS };
 const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
 
 export interface FieldRule {

@@ -4,10 +4,10 @@
  * defaults < values from the URL < options given explicitly. Every invalid value is an
  * InvalidArgumentError naming the option, what was given, and the accepted range.
  */
-import { availableParallelism } from 'node:os';
 import { isIP, isIPv6 } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { POOL_DEFAULTS, defaultPoolSize } from './pool/options.js';
 import type { RedisArg } from './resp/types.js';
 import { InvalidArgumentError } from './errors.js';
 import {
@@ -68,7 +68,7 @@ export interface ClientOptions {
   pingInterval?: number;
   /** Largest bulk string accepted from the server, bytes. Default 512 MiB. */
   maxBulkLength?: number;
-  /** Client-side caching of reads, kept right by server-assisted invalidation (docs/caching.md). Default off. */
+  /** Client-side caching of reads, kept right by server-assisted invalidation (README, Client-side caching). Default off. */
   cache?: boolean | CacheOptions;
 }
 
@@ -115,19 +115,11 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 6379;
 
 /** Defaults that depend on nothing else. poolSize, poolTimeout and writeTimeout are derived in resolve. */
+const { poolTimeout: _derivedHere, ...POOL_FIXED_DEFAULTS } = POOL_DEFAULTS;
 const FIXED_DEFAULTS = {
   db: 0,
   protocol: 3,
-  poolFIFO: false,
-  minIdleConns: 0,
-  maxIdleConns: 0,
-  maxActiveConns: 0,
-  connMaxIdleTime: 1_800_000,
-  connMaxLifetime: 0,
-  connMaxLifetimeJitter: 0,
-  dialTimeout: 5000,
-  dialerRetries: 5,
-  dialerRetryTimeout: 100,
+  ...POOL_FIXED_DEFAULTS,
   readTimeout: 5000,
   maxRetries: 3,
   minRetryBackoff: 10,
@@ -164,7 +156,7 @@ export function resolveClientOptions(input?: ClientOptions | string): ResolvedCl
     dialer: pick<ClientOptions['dialer']>('dialer', undefined),
     onClose: pick<ClientOptions['onClose']>('onClose', undefined),
     poolFIFO: pick<boolean>('poolFIFO', FIXED_DEFAULTS.poolFIFO),
-    poolSize: pick('poolSize', 10 * availableParallelism()),
+    poolSize: pick('poolSize', defaultPoolSize()),
     // go-redis's rule, clamped so the derived value stays a valid timer delay.
     poolTimeout: pick('poolTimeout', readTimeout === 0 ? 30_000 : Math.min(readTimeout + 1000, MAX_TIMER_MS)),
     minIdleConns: pick<number>('minIdleConns', FIXED_DEFAULTS.minIdleConns),
@@ -211,7 +203,7 @@ function readInput(input: unknown): { explicit: Values; url: string | undefined 
   for (const [key, value] of Object.entries(input)) {
     if (!OPTION_NAMES.has(key)) {
       throw new InvalidArgumentError(
-        `Unknown option ${JSON.stringify(key)}.${suggestName(key, OPTION_NAMES)} See docs/options.md for every option.`,
+        `Unknown option ${JSON.stringify(key)}.${suggestName(key, OPTION_NAMES)} README.md (Options) lists every option.`,
       );
     }
     if (value === undefined) continue;

@@ -4,7 +4,8 @@
 import { WORKLOADS, BLPOP_TIMEOUT_S } from './workloads.mjs';
 import { CEILING_ID } from './redis-benchmark.mjs';
 import { renderLocalBench } from './local-benches.mjs';
-import { evaluateTargets } from './targets.mjs';
+import { evaluateTargets, hasTargets } from './targets.mjs';
+import { renderClusterSection } from './cluster-report.mjs';
 import { fmtBytes, fmtNum, fmtOps, fmtRatio, fmtUs, mdTable, median } from './format.mjs';
 
 /** Medians (and min–max of throughput) over reps; `best` = the peer with the highest median ops/s. */
@@ -75,7 +76,8 @@ export function summarizeCeiling(ceilingRuns) {
   };
 }
 
-export function renderMarkdown({ args, env, adapters, workloads, cells, ceiling, local, idleHeap, runs }) {
+/** `cluster`: the --cluster part's `{ masters, ports, redisVersion, adapters, workloads, cells }`, or null. */
+export function renderMarkdown({ args, env, adapters, workloads, cells, ceiling, local, idleHeap, runs, cluster }) {
   const L = [];
   const cols = adapters.map((a) => a.name);
   const perCell = (fn) =>
@@ -98,7 +100,14 @@ export function renderMarkdown({ args, env, adapters, workloads, cells, ceiling,
     L.push(
       `- each run: fresh child process, warm-up ${args.warmup} s, window ${args.duration} s; ${args.reps} rep(s) interleaved`,
     );
-  } else L.push(`- node ${env.node}`);
+  } else {
+    L.push(`- node ${env.node}`);
+    if (cluster) {
+      L.push(
+        `- each run: fresh child process, warm-up ${args.warmup} s, window ${args.duration} s; ${args.reps} rep(s) interleaved`,
+      );
+    }
+  }
   L.push(`- wall time ${fmtNum(env.wallS, 0)} s`);
   L.push('');
 
@@ -223,6 +232,8 @@ export function renderMarkdown({ args, env, adapters, workloads, cells, ceiling,
     }
   }
 
+  if (cluster) L.push('', ...renderClusterSection(cluster, env.metas));
+
   if (idleHeap) {
     L.push('', '## Heap per idle pooled connection (respool)', '');
     L.push(
@@ -232,11 +243,11 @@ export function renderMarkdown({ args, env, adapters, workloads, cells, ceiling,
     );
   }
 
-  const targets = adapters.some((a) => a.name === 'respool')
-    ? evaluateTargets({ cells, workloads, ceiling, idleHeap })
+  const targets = hasTargets(adapters, cluster)
+    ? evaluateTargets({ cells, workloads, ceiling, idleHeap, cluster })
     : [];
   if (targets.length) {
-    L.push('', '## Targets of issues 5 and 7 (respool, this run)', '');
+    L.push('', '## Targets of issues 5, 7 and 8 (respool, this run)', '');
     const mark = (p) => (p === null ? '–' : p ? 'met' : '**missed**');
     L.push(
       mdTable(

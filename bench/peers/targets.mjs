@@ -1,12 +1,18 @@
-// Issue 5's targets, checked against the medians of one run. Each row says the
+// Issues 5, 7 and 8's targets, checked against the medians of one run. Each row says the
 // measured value, the goal, and whether it is met; rows whose data is missing
 // from this run (workload or adapter not run) are left out.
 import { IDLE_HEAP_TARGET_BYTES } from './idle-heap.mjs';
 import { fmtBytes, fmtNum, fmtRatio, fmtUs } from './format.mjs';
 
 export const OURS = 'respool';
+export const OURS_CLUSTER = 'respool-cluster';
 
-export function evaluateTargets({ cells, workloads, ceiling, idleHeap }) {
+/** Whether this run has a respool to check targets for (single server or the --cluster part). */
+export function hasTargets(adapters, cluster) {
+  return adapters.some((a) => a.name === OURS) || Boolean(cluster?.adapters.some((a) => a.name === OURS_CLUSTER));
+}
+
+export function evaluateTargets({ cells, workloads, ceiling, idleHeap, cluster }) {
   const rows = [];
   const cell = (w) => cells[w]?.adapters[OURS];
   const has = (w) => workloads.includes(w) && cell(w)?.n > 0 && cells[w].best;
@@ -84,6 +90,19 @@ export function evaluateTargets({ cells, workloads, ceiling, idleHeap }) {
     if (csc?.n > 0) {
       add(`W7 vs node-redis client-side cache`, fmtRatio(cached.opsMedian / csc.opsMedian), 'report', null);
     }
+  }
+  // Issue 8: W2 against the 3-master cluster, respool-cluster vs the best cluster peer.
+  for (const w of cluster?.workloads ?? []) {
+    const c = cluster.cells[w];
+    const mine = c?.adapters[OURS_CLUSTER];
+    if (!(mine?.n > 0) || !c.best) continue;
+    const ratio = mine.opsMedian / c.best.opsMedian;
+    add(
+      `${w} on a ${cluster.masters}-master cluster vs best peer (${c.best.name})`,
+      fmtRatio(ratio),
+      '≥ 1.3x',
+      ratio >= 1.3,
+    );
   }
   if (idleHeap?.ok) {
     add(

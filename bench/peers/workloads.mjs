@@ -130,3 +130,15 @@ export async function setupKeys(ctl) {
   for (let i = 0; i < N_BIG_KEYS; i++) pending.push(ctl.cmd('SET', bigKey(i), BIG_VALUE));
   await Promise.all(pending);
 }
+
+/**
+ * setupKeys for a cluster (the --cluster part runs W2 only): the 10k small keys, each SET on the master
+ * that serves it. `control.forKey(key)` resolves the harness's connection to that master.
+ */
+export async function setupClusterKeys(control) {
+  for (let start = 0; start < N_SMALL_KEYS; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, N_SMALL_KEYS - start) }, (_, j) => smallKey(start + j));
+    const owners = await Promise.all(batch.map((key) => control.forKey(key)));
+    await Promise.all(batch.map((key, j) => owners[j].cmd('SET', key, SMALL_VALUE)));
+  }
+}

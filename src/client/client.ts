@@ -24,6 +24,7 @@ import { PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction } from './pipeline.js';
 import { PinnedConnection } from './pinned.js';
 import { retryBackoff, statefulCommandName } from './policy.js';
+import { cursorItems } from './scan.js';
 import { PoolBinding } from './pool-binding.js';
 import { Subscriber, type MessageListener, type Subscription } from './pubsub.js';
 import { ScriptRunner, type ScriptDefinition } from './script.js';
@@ -311,43 +312,35 @@ export class RedisClient extends SendingCommands implements Resender {
   }
 
   /** Every key (SCAN), page by page under the hood; `type` filters by key type. */
-  async *scanIterator(options?: ScanOptions): AsyncIterableIterator<string> {
-    let cursor = '0';
-    do {
-      const page = await this.scan(cursor, options);
-      cursor = page.cursor;
-      yield* page.keys;
-    } while (cursor !== '0');
+  scanIterator(options?: ScanOptions) {
+    return cursorItems(
+      (cursor) => this.scan(cursor, options),
+      (page) => page.keys,
+    );
   }
 
   /** Every field and value of a hash (HSCAN). */
-  async *hScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    let cursor = '0';
-    do {
-      const page = await this.hScan(key, cursor, options);
-      cursor = page.cursor;
-      yield* page.entries;
-    } while (cursor !== '0');
+  hScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    return cursorItems(
+      (cursor) => this.hScan(key, cursor, options),
+      (page) => page.entries,
+    );
   }
 
   /** Every member of a set (SSCAN). */
-  async *sScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    let cursor = '0';
-    do {
-      const page = await this.sScan(key, cursor, options);
-      cursor = page.cursor;
-      yield* page.members;
-    } while (cursor !== '0');
+  sScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    return cursorItems(
+      (cursor) => this.sScan(key, cursor, options),
+      (page) => page.members,
+    );
   }
 
   /** Every member and score of a sorted set (ZSCAN). */
-  async *zScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    let cursor = '0';
-    do {
-      const page = await this.zScan(key, cursor, options);
-      cursor = page.cursor;
-      yield* page.members;
-    } while (cursor !== '0');
+  zScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    return cursorItems(
+      (cursor) => this.zScan(key, cursor, options),
+      (page) => page.members,
+    );
   }
 
   /** Stats of the main pool, with the blocking pool's under `blocking`. */

@@ -8,6 +8,7 @@
  * The topology is loaded on the first command (or `refreshTopology()`), then kept fresh by MOVED
  * replies, connection errors and a periodic refresh.
  */
+import { cursorItems } from '../client/scan.js';
 import type { ClientPoolStats, RedisClient } from '../client/client.js';
 import type { Hook, PoolEventListener, PoolEventName } from '../client/hooks.js';
 import type { CallOptions } from '../client/pending.js';
@@ -55,7 +56,7 @@ abstract class ClusterCommands extends CommandSet<'promise'> {
   /**
    * Any command, routed by its keys (found by a command-key table; an unknown command by its first
    * argument). Keyless commands go to a random master, or to every master where that is their meaning
-   * (DBSIZE, KEYS, FLUSHALL, SCRIPT LOAD…; see docs/cluster.md).
+   * (DBSIZE, KEYS, FLUSHALL, SCRIPT LOAD…; see README, Redis Cluster and Sentinel).
    */
   sendCommand(args: RedisArg[], options?: CallOptions & { buffers?: boolean }): Promise<unknown> {
     const merged = options === undefined ? this.callOptions : { ...this.callOptions, ...options };
@@ -234,33 +235,27 @@ export class ClusterClient extends ClusterCommands {
   }
 
   /** Every field and value of a hash (HSCAN on the key's node). */
-  async *hScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    let cursor = '0';
-    do {
-      const page = await this.hScan(key, cursor, options);
-      cursor = page.cursor;
-      yield* page.entries;
-    } while (cursor !== '0');
+  hScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    return cursorItems(
+      (cursor) => this.hScan(key, cursor, options),
+      (page) => page.entries,
+    );
   }
 
   /** Every member of a set (SSCAN on the key's node). */
-  async *sScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    let cursor = '0';
-    do {
-      const page = await this.sScan(key, cursor, options);
-      cursor = page.cursor;
-      yield* page.members;
-    } while (cursor !== '0');
+  sScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    return cursorItems(
+      (cursor) => this.sScan(key, cursor, options),
+      (page) => page.members,
+    );
   }
 
   /** Every member and score of a sorted set (ZSCAN on the key's node). */
-  async *zScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    let cursor = '0';
-    do {
-      const page = await this.zScan(key, cursor, options);
-      cursor = page.cursor;
-      yield* page.members;
-    } while (cursor !== '0');
+  zScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
+    return cursorItems(
+      (cursor) => this.zScan(key, cursor, options),
+      (page) => page.members,
+    );
   }
 
   /** Loads the topology now (also the way to fail fast on bad root nodes). Concurrent calls share one load. */

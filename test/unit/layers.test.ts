@@ -18,7 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   pool: ['errors', 'internal'],
   connection: ['errors', 'internal', 'resp'],
   commands: ['errors', 'resp'],
-  options: ['errors', 'resp'],
+  options: ['errors', 'resp', 'pool'],
   cache: ['errors', 'internal', 'resp', 'commands'],
   client: ['errors', 'internal', 'resp', 'pool', 'connection', 'commands', 'options', 'cache'],
   cluster: ['errors', 'internal', 'resp', 'pool', 'commands', 'options', 'client'],

@@ -18,6 +18,17 @@ export const ADAPTERS = {
   'node-redis-csc': { file: 'node-redis-csc.mjs', ours: false, only: ['W7'] },
 };
 
+/** Adapters of the --cluster part (W2 against a private 3-master cluster), in report row order. */
+export const CLUSTER_ADAPTERS = {
+  'respool-cluster': { file: 'respool-cluster.mjs', ours: true },
+  'ioredis-cluster-auto': { file: 'ioredis-cluster-auto.mjs', ours: false },
+  'ioredis-cluster': { file: 'ioredis-cluster.mjs', ours: false },
+  'node-redis-cluster': { file: 'node-redis-cluster.mjs', ours: false },
+};
+/** What the --cluster part runs: W2 only (issue 8's benchmark). */
+export const CLUSTER_WORKLOADS = ['W2'];
+export const CLUSTER_MASTERS = 3;
+
 export const WORKLOAD_IDS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W5b', 'W6', 'W7'];
 
 export const HELP = `usage: npm run bench -- [options]      (or: node bench/run.mjs [options] after npm run build)
@@ -35,7 +46,13 @@ ceiling, heap per idle pooled connection. All against ONE private redis-server o
   --duration S           measured window seconds per run; default 3
   --pool-size N          pool size passed to pooled adapters (default: each adapter's own;
                          node-redis-pool uses 10, respool its default)
-  --no-peers             only the codec and pool micro-benches (no server, no peers)
+  --cluster              after everything else, W2 against a private ${CLUSTER_MASTERS}-master Redis Cluster (no
+                         replicas; adds ~1 min to a full run, ~15 s to --quick) with the adapters
+                         ${Object.keys(CLUSTER_ADAPTERS).join(', ')}
+  --cluster-only         only the --cluster part (no micro-benches, no single-server workloads,
+                         no ceiling, no idle heap); writes cluster-latest.* (cluster-quick-latest.*)
+  --cluster-adapters a,b adapters of the --cluster part (default: all of the above)
+  --no-peers             no single-server peer workloads (codec and pool micro-benches, and --cluster if given)
   --no-codec             skip bench/codec.mjs
   --no-pool              skip bench/pool.mjs
   --no-redis-benchmark   skip the redis-benchmark -P 16 ceiling
@@ -62,6 +79,10 @@ export function parseArgs(argv) {
     pool: true,
     redisBenchmark: true,
     idleHeapOnly: false,
+    cluster: false,
+    clusterOnly: false,
+    clusterAdapters: Object.keys(CLUSTER_ADAPTERS),
+    clusterAdaptersExplicit: false,
     idleConns: 1000,
     out: path.join(BENCH_DIR, 'results'),
     label: '',
@@ -107,6 +128,17 @@ export function parseArgs(argv) {
       case '--pool-size':
         a.poolSize = Math.round(number());
         break;
+      case '--cluster':
+        a.cluster = true;
+        break;
+      case '--cluster-only':
+        a.cluster = true;
+        a.clusterOnly = true;
+        break;
+      case '--cluster-adapters':
+        a.clusterAdapters = value().split(',').filter(Boolean);
+        a.clusterAdaptersExplicit = true;
+        break;
       case '--no-peers':
         a.peers = false;
         break;
@@ -149,6 +181,17 @@ export function parseArgs(argv) {
   }
   for (const name of a.adapters) {
     if (!ADAPTERS[name]) throw new Error(`unknown adapter ${name} (known: ${Object.keys(ADAPTERS).join(', ')})`);
+  }
+  for (const name of a.clusterAdapters) {
+    if (!CLUSTER_ADAPTERS[name]) {
+      throw new Error(`unknown cluster adapter ${name} (known: ${Object.keys(CLUSTER_ADAPTERS).join(', ')})`);
+    }
+  }
+  if (a.clusterOnly) {
+    a.peers = false;
+    a.codec = false;
+    a.pool = false;
+    a.redisBenchmark = false;
   }
   for (const w of a.workloads) {
     if (!WORKLOAD_IDS.includes(w)) throw new Error(`unknown workload ${w} (known: ${WORKLOAD_IDS.join(', ')})`);

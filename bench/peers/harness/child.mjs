@@ -1,7 +1,8 @@
 // Derived from the team's peer-bench (../shared/peer-bench, not in this repo): same workloads and method.
 // One measured run: `node child.mjs '<spec json>'`, spawned fresh by runner.mjs for
 // every (adapter, workload, rep) so that heap, JIT state and RSS start clean.
-// Prints one line `@@RESULT {json}` and exits.
+// Prints one line `@@RESULT {json}` and exits. With `spec.nodes` (the --cluster part) the harness
+// watches every cluster node: server CPU, commands and connections are summed over them.
 //
 //   load adapter -> connect -> sanity checks -> callers start -> warm-up
 //     -> window (snapshot CPU/INFO, count replies, record latencies) -> snapshot
@@ -38,10 +39,23 @@ function readProcStat() {
   }
 }
 
-/** Connections the adapter holds open: every server client except the harness's own. */
-async function adapterConnections(ctl) {
-  const list = String(await ctl.cmd('CLIENT', 'LIST'));
-  return list.split('\n').filter((l) => l.startsWith('id=') && !l.includes(` name=${CONTROL_CLIENT_NAME} `)).length;
+/** Connections the adapter holds open: every server client except the harness's own, over every node. */
+async function adapterConnections(ctls) {
+  const lists = await Promise.all(ctls.map(async (ctl) => String(await ctl.cmd('CLIENT', 'LIST'))));
+  return lists
+    .flatMap((list) => list.split('\n'))
+    .filter((l) => l.startsWith('id=') && !l.includes(` name=${CONTROL_CLIENT_NAME} `)).length;
+}
+
+const SUMMED_INFO_FIELDS = ['used_cpu_user', 'used_cpu_sys', 'total_commands_processed'];
+
+/** INFO of one server, or (cluster) the fields the result uses summed over every node. */
+async function infoOf(ctls) {
+  if (ctls.length === 1) return ctls[0].info();
+  const infos = await Promise.all(ctls.map((ctl) => ctl.info()));
+  const sum = {};
+  for (const field of SUMMED_INFO_FIELDS) sum[field] = String(infos.reduce((a, i) => a + Number(i[field]), 0));
+  return sum;
 }
 
 async function sanityCheck(client, workload) {
@@ -71,8 +85,13 @@ async function run(spec) {
   const mod = await import(pathToFileURL(adapterPath).href);
   const create = mod.create ?? mod.default?.create;
   if (typeof create !== 'function') throw new Error(`${adapterPath}: no create() export`);
-  const ctl = await ControlClient.connect(host, port);
-  await ctl.cmd('CLIENT', 'SETNAME', CONTROL_CLIENT_NAME);
+  if (spec.nodes && workload === 'W7') throw new Error('W7 is not run against a cluster');
+  const ctls = [];
+  for (const node of spec.nodes ?? [{ host, port }]) {
+    const c = await ControlClient.connect(node.host, node.port);
+    await c.cmd('CLIENT', 'SETNAME', CONTROL_CLIENT_NAME);
+    ctls.push(c);
+  }
   const connectStart = performance.now();
   const client = await create({ host, port, poolSize, workload });
   const connectMs = performance.now() - connectStart;
@@ -134,7 +153,7 @@ async function run(spec) {
     cpu: process.cpuUsage(),
     elu: performance.eventLoopUtilization(),
     stat: readProcStat(),
-    info: ctl.info(), // resolved later: do not stall the window edge on a round trip
+    info: infoOf(ctls), // resolved later: do not stall the window edge on a round trip
   });
 
   const tasks = [];
@@ -150,7 +169,7 @@ async function run(spec) {
   state.measuring = false;
   const s1 = snapshot();
   clearInterval(rssTimer);
-  const connectionsPromise = adapterConnections(ctl);
+  const connectionsPromise = adapterConnections(ctls);
   state.stop = true;
   const [i0, i1, connections] = await Promise.all([s0.info, s1.info, connectionsPromise]);
   gcObserver.disconnect();
@@ -239,7 +258,7 @@ async function run(spec) {
   // it for seconds), then leave; the server drops whatever is left.
   await Promise.race([Promise.allSettled(tasks), sleep(250)]);
   await Promise.race([Promise.resolve(client.close()).catch(() => {}), sleep(500)]);
-  ctl.close();
+  for (const c of ctls) c.close();
   writer?.close();
   process.exit(0);
 }

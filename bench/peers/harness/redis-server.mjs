@@ -30,16 +30,26 @@ export class PrivateRedisServer {
   pid = undefined;
   #child = undefined;
   #dir = undefined;
-  #stopped = false;
+  #stopping = undefined;
+  #killed = false;
   #stderr = '';
 
-  static async start() {
+  /**
+   * `extraArgs`: more redis-server flags, or a function of the server's temp dir returning them
+   * (the cluster nodes add cluster mode, see redis-cluster.mjs).
+   */
+  static async start({ extraArgs = [] } = {}) {
     const server = new PrivateRedisServer();
-    await server.#launch();
+    await server.#launch(extraArgs);
     return server;
   }
 
-  async #launch() {
+  /** The server's own temp dir (nodes.conf of a cluster node lives there). */
+  get dir() {
+    return this.#dir;
+  }
+
+  async #launch(extraArgs) {
     this.port = await freePort();
     this.#dir = mkdtempSync(path.join(os.tmpdir(), 'respool-bench-redis-'));
     const args = [
@@ -50,6 +60,7 @@ export class PrivateRedisServer {
       '--dir', this.#dir,
       '--daemonize', 'no',
       '--logfile', path.join(this.#dir, 'redis.log'),
+      ...(typeof extraArgs === 'function' ? extraArgs(this.#dir) : extraArgs),
     ]; // prettier-ignore
     this.#child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.pid = this.#child.pid;
@@ -82,14 +93,24 @@ export class PrivateRedisServer {
     }
   }
 
-  /** SIGTERM by pid, SIGKILL if it has not exited within 3 s; removes the temp dir. Idempotent. */
-  async stop() {
-    if (this.#stopped) return;
-    this.#stopped = true;
+  /**
+   * SIGTERM by pid, SIGKILL if it has not exited within 3 s; removes the temp dir. Idempotent: a second
+   * call waits for the same exit (a Ctrl-C during an error path must not leave before the server is gone).
+   */
+  stop() {
+    this.#stopping ??= this.#stopGracefully();
+    return this.#stopping;
+  }
+
+  async #stopGracefully() {
     const child = this.#child;
-    if (child && child.exitCode === null && child.signalCode === null) {
+    if (!this.#killed && child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
-      process.kill(child.pid, 'SIGTERM');
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        // exited in between: `exited` resolves at once
+      }
       if ((await Promise.race([exited.then(() => true), sleep(3000).then(() => false)])) === false) {
         process.kill(child.pid, 'SIGKILL');
         await exited;
@@ -98,11 +119,13 @@ export class PrivateRedisServer {
     rmSync(this.#dir, { recursive: true, force: true });
   }
 
+  /** Last resort on the way out (process exit): SIGKILL by pid unless it already exited, remove the dir. */
   killSync() {
-    if (this.#stopped) return;
-    this.#stopped = true;
+    if (this.#killed) return;
+    this.#killed = true;
+    const child = this.#child;
     try {
-      if (this.pid) process.kill(this.pid, 'SIGKILL');
+      if (child && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
     } catch {
       // already gone
     }

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ADAPTERS } from './args.mjs';
+import { ADAPTERS, CLUSTER_ADAPTERS } from './args.mjs';
 import { ADAPTERS_DIR, CHILD_ENTRY } from './paths.mjs';
 
 /** Live child processes, so that Ctrl-C can stop them by pid. */
@@ -17,17 +17,21 @@ export const liveChildren = new Set();
  * Loads each adapter module once in the parent (to read its description and to
  * fail early). An adapter that cannot load is dropped with a warning unless the
  * user named it explicitly (e.g. respool before `npm run build`).
+ * `{ cluster: true }` resolves the --cluster part's adapters instead (no --adapter modules there).
  */
-export async function resolveAdapters(args, log) {
+export async function resolveAdapters(args, log, { cluster = false } = {}) {
   const list = [];
+  const table = cluster ? CLUSTER_ADAPTERS : ADAPTERS;
+  const names = cluster ? args.clusterAdapters : args.adapters;
+  const explicit = cluster ? args.clusterAdaptersExplicit : args.adaptersExplicit;
   const candidates = [
-    ...args.adapters.map((name) => ({
+    ...names.map((name) => ({
       name,
-      file: path.join(ADAPTERS_DIR, ADAPTERS[name].file),
-      ours: ADAPTERS[name].ours,
-      only: ADAPTERS[name].only,
+      file: path.join(ADAPTERS_DIR, table[name].file),
+      ours: table[name].ours,
+      only: table[name].only,
     })),
-    ...args.extraAdapters.map((file) => ({ name: undefined, file, ours: true })),
+    ...(cluster ? [] : args.extraAdapters).map((file) => ({ name: undefined, file, ours: true })),
   ];
   for (const c of candidates) {
     try {
@@ -44,7 +48,7 @@ export async function resolveAdapters(args, log) {
       });
     } catch (e) {
       const why = `${c.name ?? c.file}: cannot load adapter: ${String(e?.message ?? e).split('\n')[0]}`;
-      if (args.adaptersExplicit || !c.name) throw new Error(why);
+      if (explicit || !c.name) throw new Error(why);
       log(`# skipping ${why}`);
     }
   }
@@ -81,12 +85,14 @@ export function runChild(spec, timeoutMs) {
 /**
  * The interleaved schedule. `onRun(result)` sees every run as it finishes;
  * `afterRep(rep)` runs between reps (the redis-benchmark ceiling goes there).
+ * `workloads` defaults to args.workloads; a `server` with `addresses` (a PrivateRedisCluster) makes
+ * every child watch all of its nodes.
  */
-export async function runPeerWorkloads({ args, adapters, server, onRun, afterRep }) {
+export async function runPeerWorkloads({ args, adapters, server, workloads = args.workloads, onRun, afterRep }) {
   const runs = [];
   for (let rep = 0; rep < args.reps; rep++) {
-    for (let wi = 0; wi < args.workloads.length; wi++) {
-      const workload = args.workloads[wi];
+    for (let wi = 0; wi < workloads.length; wi++) {
+      const workload = workloads[wi];
       const k = (rep + wi) % adapters.length;
       const order = [...adapters.slice(k), ...adapters.slice(0, k)];
       for (const adapter of order) {
@@ -96,6 +102,7 @@ export async function runPeerWorkloads({ args, adapters, server, onRun, afterRep
           adapterPath: adapter.path,
           host: server.host,
           port: server.port,
+          ...(server.addresses ? { nodes: server.addresses } : {}),
           poolSize: args.poolSize, // undefined unless --pool-size: each adapter uses its own default
           workload,
           rep,
@@ -108,7 +115,7 @@ export async function runPeerWorkloads({ args, adapters, server, onRun, afterRep
         onRun(result);
       }
     }
-    await afterRep(rep);
+    await afterRep?.(rep);
   }
   return runs;
 }

@@ -1,0 +1,21 @@
+// ioredis' cluster client (`new Cluster([...])`), enableAutoPipelining: false: one connection per
+// node, every command written at once. Root node = the harness's host/port (a cluster node).
+import { Cluster } from 'ioredis';
+import { pkgVersion, ioredisPipeline } from './_util.mjs';
+
+export const name = 'ioredis-cluster';
+export const description = 'ioredis Cluster, enableAutoPipelining: false (one connection per node)';
+
+export async function create({ host, port }) {
+  const c = new Cluster([{ host, port }], { lazyConnect: true, enableAutoPipelining: false });
+  c.on('error', () => {});
+  await c.connect();
+  return {
+    get: (k) => c.get(k),
+    set: (k, v) => c.set(k, v),
+    pipeline: (cmds) => ioredisPipeline(c, cmds), // ioredis wants every key of a pipeline in one slot
+    blpop: (k, t) => c.blpop(k, t),
+    close: () => c.quit(),
+    meta: () => ({ package: 'ioredis', version: pkgVersion('ioredis'), nodes: c.nodes('master').length, resp: 2 }),
+  };
+}
