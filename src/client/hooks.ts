@@ -40,6 +40,11 @@ export interface PoolEvents {
   connect: { id: number; serverId: number; address: string; pool: string };
   /** A connection was closed, for any reason. */
   close: { id: number; reason: string; pool: string };
+  /**
+   * A batch, pipeline, transaction or withConn could not take an idle connection at once and waited `ms` for
+   * one (a turn, or a dial). Gets served at once by an idle connection emit nothing.
+   */
+  wait: { ms: number; pool: string };
   /** A command waited poolTimeout for a connection and gave up. */
   poolTimeout: { error: Error; pool: string };
   /** A dial failed. */
@@ -88,6 +93,12 @@ export class HookRegistry {
 
   off<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): void {
     this.listeners.get(event)?.delete(listener);
+  }
+
+  /** Whether anyone listens (so that hot paths measure only what someone will read). */
+  has(event: PoolEventName): boolean {
+    const set = this.listeners.get(event);
+    return set !== undefined && set.size > 0;
   }
 
   emit<E extends PoolEventName>(event: E, payload: PoolEvents[E]): void {

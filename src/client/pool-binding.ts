@@ -130,10 +130,16 @@ export class PoolBinding {
   };
 
   private async get(signal: AbortSignal | undefined): Promise<Connection> {
+    if (signal?.aborted !== true) {
+      const idle = this.pool.tryGet();
+      if (idle !== undefined) return idle;
+    }
     for (;;) {
       let conn: Connection;
+      const started = this.hooks.has('wait') ? performance.now() : -1;
       try {
         conn = await this.pool.get(signal !== undefined ? { signal } : undefined);
+        if (started >= 0) this.hooks.emit('wait', { ms: performance.now() - started, pool: this.name });
       } catch (err) {
         if (err instanceof PoolTimeoutError) this.hooks.emit('poolTimeout', { error: err, pool: this.name });
         throw err;

@@ -25,7 +25,7 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import { ReplyError } from '../errors.js';
-import type { Hook, RedisClient } from '../index.js';
+import type { Hook, PoolEvents, RedisClient } from '../index.js';
 import { operationName, pipelineText, queryText, type QueryTextMode } from './query-text.js';
 import { createPoolInstruments } from './pool-metrics.js';
 
@@ -176,7 +176,19 @@ export function instrumentClient(client: RedisClient, options: InstrumentOptions
   if (meter !== undefined) {
     const { observables, callback } = createPoolInstruments(meter, client, poolName);
     meter.addBatchObservableCallback(callback, observables);
-    removeMetrics = () => meter.removeBatchObservableCallback(callback, observables);
+    const waitTime = meter.createHistogram('db.client.connection.wait_time', {
+      description: 'The time it took to obtain an open connection from the pool.',
+      unit: 's',
+    });
+    const onWait = (event: PoolEvents['wait']) => {
+      const pool = event.pool === 'blocking pool' ? `${poolName} blocking` : poolName;
+      waitTime.record(event.ms / 1000, { 'db.client.connection.pool.name': pool });
+    };
+    client.on('wait', onWait);
+    removeMetrics = () => {
+      meter.removeBatchObservableCallback(callback, observables);
+      client.off('wait', onWait);
+    };
   }
 
   let active = true;

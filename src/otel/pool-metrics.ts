@@ -1,9 +1,8 @@
 /**
  * The pool's observable instruments, read from `client.poolStats()` at each collection. Names and
  * attributes follow the database client connection conventions (`db.client.connection.*`). The pool
- * keeps waits as totals (count and summed time), not per wait, so they are exported as the
- * cumulative counters `respool.pool.waits` and `respool.pool.wait_time` (mean wait =
- * rate(wait_time) / rate(waits)) rather than as a `db.client.connection.wait_time` histogram.
+ * also exports the pool's cumulative wait totals as `respool.pool.waits` and `respool.pool.wait_time`;
+ * the per-wait `db.client.connection.wait_time` histogram is recorded from the client's `wait` event.
  * With the client-side cache on, `respool.cache.*` reports its hits, misses, size and churn.
  */
 import type { BatchObservableResult, Meter, Observable } from '@opentelemetry/api';

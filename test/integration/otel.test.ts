@@ -159,6 +159,12 @@ test('pool metrics: connection counts by state, max, timeouts, and operation dur
   assert.equal(pingPoint.attributes['db.system.name'], 'redis');
   // The timed-out GET is recorded with its error type.
   assert.equal((byOperation.get('GET/ERR_POOL_TIMEOUT')?.value as { count: number } | undefined)?.count, 1);
+  // One get had to wait (the first, which dialed); gets served by an idle connection record nothing.
+  const waited = m.get('db.client.connection.wait_time');
+  assert.ok(waited && waited.dataPointType === DataPointType.HISTOGRAM);
+  assert.equal(waited.descriptor.unit, 's');
+  assert.equal((waited.dataPoints[0]?.value as { count: number } | undefined)?.count, 1);
+  assert.equal(waited.dataPoints[0]!.attributes['db.client.connection.pool.name'], 'test-pool');
   const created = m.get('db.client.connection.create_time');
   assert.equal((created?.dataPoints[0]?.value as { count: number } | undefined)?.count, 1);
 
