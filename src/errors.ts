@@ -87,8 +87,12 @@ export class TimeoutError extends RedisError {
 
 /** The socket failed: refused, reset, closed, or could not be dialed. `cause` holds the system error. */
 export class ConnectionError extends RedisError {
-  constructor(message: string, options?: RedisErrorOptions) {
+  /** True when the failure happened while opening the connection: nothing was sent on it. */
+  readonly duringDial: boolean;
+
+  constructor(message: string, options?: RedisErrorOptions & { duringDial?: boolean }) {
     super(message, 'ERR_CONNECTION', options);
+    this.duringDial = options?.duringDial === true;
   }
 }
 

@@ -12,7 +12,8 @@ export async function openConnection(o: ResolvedClientOptions, signal: AbortSign
     signal,
   );
   const conn = new Connection(socket, { maxBulkLength: o.maxBulkLength, writeTimeout: o.writeTimeout, address });
-  const onAbort = () => conn.destroy(new ConnectionError(`Connecting to ${address} timed out during the handshake.`));
+  const onAbort = () =>
+    conn.destroy(new ConnectionError(`Connecting to ${address} timed out during the handshake.`, { duringDial: true }));
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     await handshake(conn, {

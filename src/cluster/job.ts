@@ -58,7 +58,7 @@ export function commonSlot(keys: readonly RedisArg[], what: string): number {
 
 /** A transport failure that happened before anything was written (the dial failed): safe to send again. */
 export function failedBeforeSending(error: ConnectionError): boolean {
-  return /^(Could not connect|Connecting to|The custom dialer failed)|dial timed out/.test(error.message);
+  return error.duringDial;
 }
 
 /** The job's options with the time left until its deadline; a TimeoutError when none is left. */

@@ -25,6 +25,7 @@ export async function dialSocket(target: DialTarget, signal: AbortSignal): Promi
       if (err instanceof ConnectionError || err instanceof AbortError) throw err;
       throw new ConnectionError(`The custom dialer failed to connect to ${target.address}: ${errorText(err)}`, {
         cause: err,
+        duringDial: true,
       });
     }
   }
@@ -34,7 +35,12 @@ export async function dialSocket(target: DialTarget, signal: AbortSignal): Promi
       socket = openSocket(target);
     } catch (err) {
       // node:net/tls validate some options synchronously (a TLS CA of the wrong type, …): still a typed error.
-      reject(new ConnectionError(`Could not connect to Redis at ${target.address}: ${errorText(err)}`, { cause: err }));
+      reject(
+        new ConnectionError(`Could not connect to Redis at ${target.address}: ${errorText(err)}`, {
+          cause: err,
+          duringDial: true,
+        }),
+      );
       return;
     }
     const readyEvent = target.tls !== undefined ? 'secureConnect' : 'connect';
@@ -49,7 +55,7 @@ export async function dialSocket(target: DialTarget, signal: AbortSignal): Promi
       reject(
         new ConnectionError(
           `Could not connect to Redis at ${target.address}: ${errorText(err)}. Check that the server is running and reachable.`,
-          { cause: err },
+          { cause: err, duringDial: true },
         ),
       );
     };
@@ -90,7 +96,10 @@ function openSocket(target: DialTarget): net.Socket {
 function abortReason(signal: AbortSignal, address: string): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error && reason.name === 'TimeoutError') {
-    return new ConnectionError(`Connecting to ${address} timed out (dialTimeout).`, { cause: reason });
+    return new ConnectionError(`Connecting to ${address} timed out (dialTimeout).`, {
+      cause: reason,
+      duringDial: true,
+    });
   }
   if (reason instanceof Error && (reason instanceof ConnectionError || reason.name === 'ClientClosedError'))
     return reason;

@@ -107,7 +107,12 @@ export class DialGate<C extends Poolable> {
         if (!settle()) return;
         const cause = new TimeoutError(`Dial timed out after ${options.dialTimeout} ms (dialTimeout).`);
         controller.abort(cause);
-        reject(new ConnectionError(`${options.name}: dial timed out after ${options.dialTimeout} ms.`, { cause }));
+        reject(
+          new ConnectionError(`${options.name}: dial timed out after ${options.dialTimeout} ms.`, {
+            cause,
+            duringDial: true,
+          }),
+        );
       }, options.dialTimeout);
       this.cancellers.add(cancel);
       let pending: Promise<C>;

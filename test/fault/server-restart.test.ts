@@ -116,6 +116,7 @@ describe('server killed and restarted', () => {
 
     const writeError = await write;
     assert.ok(writeError instanceof ConnectionError && writeError.cause !== undefined, `got ${String(writeError)}`);
+    assert.equal(writeError.duringDial, false, 'it failed on an open connection, after the write');
     await server.restart();
     // The read and the idempotent write were retried, on the new (empty) server.
     assert.equal(await read, null);

@@ -105,7 +105,7 @@ test('dial hooks wrap every new connection; pool events report connect, close, s
   const unreachable = createClient({ port: 1, maxRetries: 0, dialerRetries: 1 });
   const errors: PoolEvents['dialError'][] = [];
   unreachable.on('dialError', (e) => errors.push(e));
-  await assert.rejects(unreachable.ping(), { code: 'ERR_CONNECTION' });
+  await assert.rejects(unreachable.ping(), { code: 'ERR_CONNECTION', duringDial: true });
   assert.equal(errors.length, 1);
   assert.match(errors[0]!.address, /:1$/);
   await unreachable.close();
