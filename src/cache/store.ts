@@ -44,7 +44,8 @@ export class LocalStore {
       max: limits.maxEntries,
       maxSize: limits.maxBytes,
       sizeCalculation: (entry) => entry.size,
-      ...(limits.ttl > 0 ? { ttl: limits.ttl } : {}),
+      // The TTL is a safety net measured in seconds or minutes: reading the clock at most every 100 ms is plenty.
+      ...(limits.ttl > 0 ? { ttl: limits.ttl, ttlResolution: Math.min(100, limits.ttl) } : {}),
       updateAgeOnGet: false,
       allowStale: false,
       dispose: (entry, cacheKey, reason) => {
