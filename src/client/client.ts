@@ -113,7 +113,7 @@ export class RedisClient extends SendingCommands implements Resender {
       o.blockingPoolSize > 0
         ? new PoolBinding(o, 'blocking pool', o.blockingPoolSize, this.limiter, this.hooks)
         : undefined;
-    this.subscriber = new Subscriber(o, this.limiter);
+    this.subscriber = new Subscriber(o, this.limiter, this.hooks);
   }
 
   get closed(): boolean {

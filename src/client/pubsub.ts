@@ -20,8 +20,9 @@
 import type { Connection } from '../connection/connection.js';
 import { ClientClosedError, ConnectionError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type { ConnLimiter } from '../pool/index.js';
-import type { ResolvedClientOptions } from '../options.js';
+import { describeAddress, type ResolvedClientOptions } from '../options.js';
 import type { RespValue } from '../resp/types.js';
+import type { HookRegistry } from './hooks.js';
 import { openConnection } from './open-connection.js';
 import { retryBackoff } from './policy.js';
 import { Liveness, ReplyDeadline } from './pubsub-liveness.js';
@@ -96,6 +97,8 @@ export class Subscriber implements SubscriptionOwner {
   constructor(
     private readonly options: ResolvedClientOptions,
     private readonly limiter: ConnLimiter | undefined,
+    /** Dial hooks and pool events of the client: the subscriber connection shows up in them as pool 'pubsub'. */
+    private readonly hooks?: HookRegistry,
   ) {
     this.liveness = new Liveness(
       options.pingInterval,
@@ -233,7 +236,23 @@ export class Subscriber implements SubscriptionOwner {
       await this.limiter.acquire({ timeoutMs: o.poolTimeout, signal });
       this.holdsPermit = true;
     }
-    return openConnection(o, AbortSignal.any([AbortSignal.timeout(o.dialTimeout), signal]));
+    const dialSignal = AbortSignal.any([AbortSignal.timeout(o.dialTimeout), signal]);
+    const hooks = this.hooks;
+    if (hooks === undefined) return openConnection(o, dialSignal);
+    const address = describeAddress(o);
+    let conn: Connection;
+    try {
+      conn = (await hooks.wrapDial((info) => openConnection(o, info.signal))({
+        address,
+        pool: 'pubsub',
+        signal: dialSignal,
+      })) as Connection;
+    } catch (error) {
+      hooks.emit('dialError', { error: error as Error, address, pool: 'pubsub' });
+      throw error;
+    }
+    hooks.emit('connect', { id: conn.id, serverId: conn.serverId, address, pool: 'pubsub' });
+    return conn;
   }
 
   private adopt(conn: Connection): void {
@@ -363,6 +382,7 @@ export class Subscriber implements SubscriptionOwner {
 
   private handleLost(conn: Connection): void {
     if (this.conn !== conn) return;
+    this.hooks?.emit('close', { id: conn.id, reason: 'error', pool: 'pubsub' });
     this.conn = undefined;
     this.liveness.stop();
     this.forgetConnectionState();
@@ -397,6 +417,7 @@ export class Subscriber implements SubscriptionOwner {
     if (conn !== undefined) {
       conn.onClosed = undefined;
       conn.close();
+      this.hooks?.emit('close', { id: conn.id, reason: this.closed ? 'closed' : 'unsubscribed', pool: 'pubsub' });
     }
     // An attempt in flight keeps the permit; it gives it back when it sees nobody needs the connection.
     if (this.connecting === undefined) this.releasePermit();

@@ -122,3 +122,23 @@ test('poolTimeout events fire when a command waits too long for a turn', async (
   assert.ok(!(timeouts[0]!.error instanceof ReplyError));
   await client.close();
 });
+
+test('the pub/sub connection goes through the dial hooks and shows in the events as pool pubsub', async () => {
+  const client = createClient({ port: server.port });
+  const dials: string[] = [];
+  const events: string[] = [];
+  client.addHook({
+    dial: (next) => (info) => {
+      dials.push(info.pool);
+      return next(info);
+    },
+  });
+  client.on('connect', (e) => events.push(`connect:${e.pool}`));
+  client.on('close', (e) => events.push(`close:${e.pool}:${e.reason}`));
+  const subscription = await client.subscribe('hooked', () => {});
+  assert.deepEqual(dials, ['pubsub']);
+  assert.deepEqual(events, ['connect:pubsub']);
+  await subscription.unsubscribe();
+  assert.deepEqual(events, ['connect:pubsub', 'close:pubsub:unsubscribed']);
+  await client.close();
+});
