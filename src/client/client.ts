@@ -11,20 +11,18 @@
  */
 import { ClientCache, type CacheStats } from '../cache/index.js';
 import { CommandFlags, type Command } from '../commands/command.js';
-import { CommandSet } from '../commands/command-set.js';
-import type { ScanOptions } from '../commands/keys.js';
 import type { Connection } from '../connection/connection.js';
 import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
 import { ConnLimiter, type PoolStats } from '../pool/index.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from '../options.js';
 import type { RedisArg } from '../resp/types.js';
+import { AsyncCommands } from './async-commands.js';
 import { HookRegistry, type Hook, type PoolEventListener, type PoolEventName } from './hooks.js';
 import { openConnection } from './open-connection.js';
 import { PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction } from './pipeline.js';
 import { PinnedConnection } from './pinned.js';
 import { retryBackoff, statefulCommandName } from './policy.js';
-import { cursorItems } from './scan.js';
 import { PoolBinding } from './pool-binding.js';
 import { Subscriber, type MessageListener, type Subscription } from './pubsub.js';
 import { ScriptRunner, type ScriptDefinition } from './script.js';
@@ -35,7 +33,7 @@ export interface ClientPoolStats extends PoolStats {
 }
 
 /** Sends commands through the client's pools; shared by the client and its per-call views. */
-abstract class SendingCommands extends CommandSet<'promise'> {
+abstract class SendingCommands extends AsyncCommands {
   protected abstract readonly core: RedisClient;
   protected abstract readonly callOptions: CallOptions | undefined;
 
@@ -309,38 +307,6 @@ export class RedisClient extends SendingCommands implements Resender {
   /** A Lua script run by EVALSHA, falling back to EVAL (which loads it) on NOSCRIPT. */
   defineScript(definition: ScriptDefinition): ScriptRunner {
     return new ScriptRunner(this, definition);
-  }
-
-  /** Every key (SCAN), page by page under the hood; `type` filters by key type. */
-  scanIterator(options?: ScanOptions) {
-    return cursorItems(
-      (cursor) => this.scan(cursor, options),
-      (page) => page.keys,
-    );
-  }
-
-  /** Every field and value of a hash (HSCAN). */
-  hScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    return cursorItems(
-      (cursor) => this.hScan(key, cursor, options),
-      (page) => page.entries,
-    );
-  }
-
-  /** Every member of a set (SSCAN). */
-  sScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    return cursorItems(
-      (cursor) => this.sScan(key, cursor, options),
-      (page) => page.members,
-    );
-  }
-
-  /** Every member and score of a sorted set (ZSCAN). */
-  zScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    return cursorItems(
-      (cursor) => this.zScan(key, cursor, options),
-      (page) => page.members,
-    );
   }
 
   /** Stats of the main pool, with the blocking pool's under `blocking`. */

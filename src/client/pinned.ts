@@ -7,10 +7,10 @@
  *        └────────────▶ removed                (closed, or its state cannot be handed on: SELECT, …)
  */
 import { CommandFlags, type Command } from '../commands/command.js';
-import { CommandSet } from '../commands/command-set.js';
 import type { Connection } from '../connection/connection.js';
 import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
+import { AsyncCommands } from './async-commands.js';
 import { PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction, type PipelineHost } from './pipeline.js';
 import type { PoolBinding } from './pool-binding.js';
@@ -18,7 +18,7 @@ import type { PoolBinding } from './pool-binding.js';
 /** Commands after which the connection cannot be handed to another holder. */
 const POISONING = new Set(['SELECT', 'SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE', 'MONITOR', 'HELLO', 'AUTH', 'RESET']);
 
-export class PinnedConnection extends CommandSet<'promise'> implements Resender {
+export class PinnedConnection extends AsyncCommands implements Resender {
   readonly maxRetries = 0;
   private watching = false;
   private poisoned = false;

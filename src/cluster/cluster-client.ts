@@ -8,7 +8,7 @@
  * The topology is loaded on the first command (or `refreshTopology()`), then kept fresh by MOVED
  * replies, connection errors and a periodic refresh.
  */
-import { cursorItems } from '../client/scan.js';
+import { AsyncCommands } from '../client/async-commands.js';
 import type { ClientPoolStats, RedisClient } from '../client/client.js';
 import type { Hook, PoolEventListener, PoolEventName } from '../client/hooks.js';
 import type { CallOptions } from '../client/pending.js';
@@ -17,7 +17,6 @@ import { statefulCommandName } from '../client/policy.js';
 import { ScriptRunner, type ScriptDefinition } from '../client/script.js';
 import type { MessageListener, Subscription } from '../client/subscription.js';
 import { CommandFlags, type Command } from '../commands/command.js';
-import { CommandSet } from '../commands/command-set.js';
 import type { ScanOptions } from '../commands/keys.js';
 import { ClientClosedError, InvalidArgumentError } from '../errors.js';
 import type { PoolStats } from '../pool/index.js';
@@ -45,7 +44,7 @@ export interface ClusterShardInfo {
 }
 
 /** Sends commands through the cluster; shared by the client and its per-call views. */
-abstract class ClusterCommands extends CommandSet<'promise'> {
+abstract class ClusterCommands extends AsyncCommands {
   protected abstract readonly core: ClusterClient;
   protected abstract readonly callOptions: CallOptions | undefined;
 
@@ -229,33 +228,9 @@ export class ClusterClient extends ClusterCommands {
   }
 
   /** Every key of every master (SCAN on each, one after the other). Keys moving during the scan may be missed or repeated. */
-  async *scanIterator(options?: ScanOptions): AsyncIterableIterator<string> {
+  override async *scanIterator(options?: ScanOptions): AsyncIterableIterator<string> {
     await this.router.ready();
     for (const node of this.router.masters()) yield* node.client.scanIterator(options);
-  }
-
-  /** Every field and value of a hash (HSCAN on the key's node). */
-  hScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    return cursorItems(
-      (cursor) => this.hScan(key, cursor, options),
-      (page) => page.entries,
-    );
-  }
-
-  /** Every member of a set (SSCAN on the key's node). */
-  sScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    return cursorItems(
-      (cursor) => this.sScan(key, cursor, options),
-      (page) => page.members,
-    );
-  }
-
-  /** Every member and score of a sorted set (ZSCAN on the key's node). */
-  zScanIterator(key: RedisArg, options?: { match?: string; count?: number }) {
-    return cursorItems(
-      (cursor) => this.zScan(key, cursor, options),
-      (page) => page.members,
-    );
   }
 
   /** Loads the topology now (also the way to fail fast on bad root nodes). Concurrent calls share one load. */

@@ -11,13 +11,13 @@
  * when it had not run (never written, READONLY) or cannot do harm twice (read-only, or `idempotent: true`).
  * Other commands fail with their error at once.
  */
+import { AsyncCommands } from '../client/async-commands.js';
 import { RedisClient } from '../client/client.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
 import { retryBackoff } from '../client/policy.js';
 import type { MessageListener, Subscription } from '../client/subscription.js';
 import { CommandFlags, type Command } from '../commands/command.js';
-import { CommandSet } from '../commands/command-set.js';
 import { ClientClosedError, ConnectionError, InvalidArgumentError, ReplyError } from '../errors.js';
 import { resolveClientOptions, type ResolvedClientOptions } from '../options.js';
 import type { RedisArg, RespValue } from '../resp/types.js';
@@ -50,7 +50,7 @@ class ServedNode {
   ) {}
 }
 
-abstract class SentinelCommands extends CommandSet<'promise'> {
+abstract class SentinelCommands extends AsyncCommands {
   protected abstract readonly core: SentinelClient;
   protected abstract readonly callOptions: CallOptions | undefined;
 

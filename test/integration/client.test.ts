@@ -209,6 +209,17 @@ for (const protocol of [2, 3] as const) {
       const members: string[] = [];
       for await (const m of client.sScanIterator(`${prefix}set`)) members.push(m);
       assert.deepEqual(members.sort(), ['a', 'b', 'c']);
+      // A pinned connection and a per-call view have the same iterators.
+      const pinned = await client.withConn(async (conn) => {
+        const out: string[] = [];
+        for await (const m of conn.sScanIterator(`${prefix}set`)) out.push(m);
+        return out;
+      });
+      assert.deepEqual(pinned.sort(), ['a', 'b', 'c']);
+      await client.zAdd(`${prefix}z`, [{ score: 1.5, value: 'x' }]);
+      const scored: { value: string; score: number }[] = [];
+      for await (const m of client.with({ timeout: 1000 }).zScanIterator(`${prefix}z`)) scored.push(m);
+      assert.deepEqual(scored, [{ value: 'x', score: 1.5 }]);
     });
 
     test('with() views carry per-call options', async () => {

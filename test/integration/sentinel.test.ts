@@ -48,6 +48,16 @@ describe('sentinel client', () => {
     assert.deepEqual(results, [1, 2]);
   });
 
+  test('the scan iterators walk the master', async () => {
+    await client.hSet('s:hash', { a: '1', b: '2', c: '3' });
+    const fields: string[] = [];
+    for await (const { field } of client.hScanIterator('s:hash')) fields.push(field);
+    assert.deepEqual(fields.sort(), ['a', 'b', 'c']);
+    const keys: string[] = [];
+    for await (const key of client.scanIterator({ match: 's:hash' })) keys.push(key);
+    assert.deepEqual(keys, ['s:hash']);
+  });
+
   test("role 'replica' reads from the replica", async () => {
     await client.set('s:replicated', 'yes');
     assert.equal(await client.wait(1, 2000), 1);
