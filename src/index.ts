@@ -12,6 +12,7 @@ export {
 } from './client/pubsub.js';
 export { ScriptRunner, type ScriptDefinition } from './client/script.js';
 export type { CallOptions } from './client/pending.js';
+export { CommandView, AsyncCommands, type RawCallOptions, type KeyScanOptions } from './client/async-commands.js';
 export type {
   Hook,
   DialHook,

@@ -2,9 +2,11 @@
  * The typed commands that return promises, plus the SCAN-family iterators built on them: the surface shared
  * by the client, its views, pinned connections, and the cluster and sentinel clients.
  */
+import type { Command } from '../commands/command.js';
 import { CommandSet } from '../commands/command-set.js';
 import type { ScanOptions } from '../commands/keys.js';
 import type { RedisArg } from '../resp/types.js';
+import type { CallOptions } from './pending.js';
 import { cursorItems } from './scan.js';
 
 export interface KeyScanOptions {
@@ -45,5 +47,43 @@ export abstract class AsyncCommands extends CommandSet<'promise'> {
       (cursor) => this.zScan(key, cursor, options),
       (page) => page.members,
     );
+  }
+}
+
+/** Options of `sendCommand`: the per-call options, and whether bulk strings come back as Buffers. */
+export type RawCallOptions = CallOptions & { buffers?: boolean };
+
+/** Where commands go: the single-node client, the cluster client or the sentinel client. */
+export interface CommandDispatcher {
+  dispatch<T>(command: Command<T>, options: CallOptions | undefined): Promise<T>;
+  /** Any command given as arguments (`sendCommand`); each dispatcher routes and checks it its own way. */
+  dispatchRaw(args: RedisArg[], options: RawCallOptions | undefined): Promise<unknown>;
+}
+
+/** Commands sent through a dispatcher with fixed per-call options: the base of every client and its views. */
+export abstract class DispatchingCommands extends AsyncCommands {
+  protected abstract readonly core: CommandDispatcher;
+  protected abstract readonly callOptions: CallOptions | undefined;
+
+  protected execute<T>(command: Command<T>): Promise<T> {
+    return this.core.dispatch(command, this.callOptions);
+  }
+
+  /** Any command, typed or not. Replies decode to RespValue (strings for bulk strings unless `buffers`). */
+  sendCommand(args: RedisArg[], options?: RawCallOptions): Promise<unknown> {
+    const merged = options === undefined ? this.callOptions : { ...this.callOptions, ...options };
+    return this.core.dispatchRaw(args, merged);
+  }
+}
+
+/** A view whose commands all carry fixed per-call options (`client.with({ signal, timeout })`). */
+export class CommandView extends DispatchingCommands {
+  protected readonly core: CommandDispatcher;
+  protected readonly callOptions: CallOptions;
+
+  constructor(core: CommandDispatcher, options: CallOptions) {
+    super();
+    this.core = core;
+    this.callOptions = options;
   }
 }

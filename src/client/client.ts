@@ -16,7 +16,7 @@ import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.j
 import { ConnLimiter, type PoolStats } from '../pool/index.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from '../options.js';
 import type { RedisArg } from '../resp/types.js';
-import { AsyncCommands } from './async-commands.js';
+import { CommandView, DispatchingCommands, type CommandDispatcher, type RawCallOptions } from './async-commands.js';
 import { HookRegistry, type Hook, type PoolEventListener, type PoolEventName } from './hooks.js';
 import { openConnection } from './open-connection.js';
 import { PendingCommand, type CallOptions, type Resender } from './pending.js';
@@ -32,53 +32,11 @@ export interface ClientPoolStats extends PoolStats {
   blocking?: PoolStats;
 }
 
-/** Sends commands through the client's pools; shared by the client and its per-call views. */
-abstract class SendingCommands extends AsyncCommands {
-  protected abstract readonly core: RedisClient;
-  protected abstract readonly callOptions: CallOptions | undefined;
-
-  protected execute<T>(command: Command<T>): Promise<T> {
-    return this.core.dispatch(command, this.callOptions);
-  }
-
-  /** Any command, typed or not. Replies decode to RespValue (strings for bulk strings). */
-  sendCommand(args: RedisArg[], options?: CallOptions & { buffers?: boolean }): Promise<unknown> {
-    if (!Array.isArray(args) || args.length === 0) {
-      return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
-    }
-    const name = String(args[0]);
-    const stateful = statefulCommandName(name, args[1] === undefined ? undefined : String(args[1]));
-    if (stateful !== undefined) {
-      return Promise.reject(
-        new InvalidArgumentError(
-          `${stateful} changes connection state and cannot run on a pooled connection shared by other callers. ` +
-            'Use client.withConn(), client.multi() or client.subscribe() instead.',
-        ),
-      );
-    }
-    const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
-    const blocking = blockingSpec(name, args);
-    const command: Command =
-      blocking === undefined
-        ? { args, decode: undefined, flags }
-        : { args, decode: undefined, flags: flags | CommandFlags.BLOCKING, blockMs: blocking };
-    const merged = options === undefined ? this.callOptions : { ...this.callOptions, ...options };
-    return this.core.dispatch(command, merged);
-  }
-}
-
 /** A view of the client whose commands carry fixed per-call options (`client.with({ signal })`). */
-export class ClientView extends SendingCommands {
-  protected readonly core: RedisClient;
-  protected readonly callOptions: CallOptions;
-  constructor(core: RedisClient, options: CallOptions) {
-    super();
-    this.core = core;
-    this.callOptions = options;
-  }
-}
+export const ClientView = CommandView;
+export type ClientView = CommandView;
 
-export class RedisClient extends SendingCommands implements Resender {
+export class RedisClient extends DispatchingCommands implements Resender, CommandDispatcher {
   readonly options: Readonly<ResolvedClientOptions>;
   readonly maxRetries: number;
   protected readonly core: RedisClient = this;
@@ -120,7 +78,31 @@ export class RedisClient extends SendingCommands implements Resender {
 
   /** A view whose commands all use these per-call options. */
   with(options: CallOptions): ClientView {
-    return new ClientView(this, options);
+    return new CommandView(this, options);
+  }
+
+  /** @internal sendCommand's path: checks the arguments, recognises blocking commands, refuses stateful ones. */
+  dispatchRaw(args: RedisArg[], options: RawCallOptions | undefined): Promise<unknown> {
+    if (!Array.isArray(args) || args.length === 0) {
+      return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
+    }
+    const name = String(args[0]);
+    const stateful = statefulCommandName(name, args[1] === undefined ? undefined : String(args[1]));
+    if (stateful !== undefined) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          `${stateful} changes connection state and cannot run on a pooled connection shared by other callers. ` +
+            'Use client.withConn(), client.multi() or client.subscribe() instead.',
+        ),
+      );
+    }
+    const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
+    const blocking = blockingSpec(name, args);
+    const command: Command =
+      blocking === undefined
+        ? { args, decode: undefined, flags }
+        : { args, decode: undefined, flags: flags | CommandFlags.BLOCKING, blockMs: blocking };
+    return this.dispatch(command, options);
   }
 
   /** @internal The send path of every command (through the process hooks, when there are any). */

@@ -8,7 +8,7 @@
  * The topology is loaded on the first command (or `refreshTopology()`), then kept fresh by MOVED
  * replies, connection errors and a periodic refresh.
  */
-import { AsyncCommands } from '../client/async-commands.js';
+import { CommandView, DispatchingCommands, type CommandDispatcher } from '../client/async-commands.js';
 import type { ClientPoolStats, RedisClient } from '../client/client.js';
 import type { Hook, PoolEventListener, PoolEventName } from '../client/hooks.js';
 import type { CallOptions } from '../client/pending.js';
@@ -43,38 +43,11 @@ export interface ClusterShardInfo {
   slots: [start: number, end: number][];
 }
 
-/** Sends commands through the cluster; shared by the client and its per-call views. */
-abstract class ClusterCommands extends AsyncCommands {
-  protected abstract readonly core: ClusterClient;
-  protected abstract readonly callOptions: CallOptions | undefined;
-
-  protected execute<T>(command: Command<T>): Promise<T> {
-    return this.core.dispatch(command, this.callOptions);
-  }
-
-  /**
-   * Any command, routed by its keys (found by a command-key table; an unknown command by its first
-   * argument). Keyless commands go to a random master, or to every master where that is their meaning
-   * (DBSIZE, KEYS, FLUSHALL, SCRIPT LOAD…; see README, Redis Cluster and Sentinel).
-   */
-  sendCommand(args: RedisArg[], options?: CallOptions & { buffers?: boolean }): Promise<unknown> {
-    const merged = options === undefined ? this.callOptions : { ...this.callOptions, ...options };
-    return this.core.dispatchRaw(args, merged);
-  }
-}
-
 /** A view of the cluster whose commands carry fixed per-call options (`cluster.with({ signal })`). */
-export class ClusterView extends ClusterCommands {
-  protected readonly core: ClusterClient;
-  protected readonly callOptions: CallOptions;
-  constructor(core: ClusterClient, options: CallOptions) {
-    super();
-    this.core = core;
-    this.callOptions = options;
-  }
-}
+export const ClusterView = CommandView;
+export type ClusterView = CommandView;
 
-export class ClusterClient extends ClusterCommands {
+export class ClusterClient extends DispatchingCommands implements CommandDispatcher {
   readonly options: Readonly<ResolvedClusterOptions>;
   protected readonly core: ClusterClient = this;
   protected readonly callOptions = undefined;
@@ -111,7 +84,7 @@ export class ClusterClient extends ClusterCommands {
 
   /** A view whose commands all use these per-call options. */
   with(options: CallOptions): ClusterView {
-    return new ClusterView(this, options);
+    return new CommandView(this, options);
   }
 
   /** @internal The send path of every typed command. */
@@ -135,7 +108,11 @@ export class ClusterClient extends ClusterCommands {
     return this.router.run(makeJob(command, options, false, slot));
   }
 
-  /** @internal sendCommand's path: checks, finds the keys, routes. */
+  /**
+   * @internal sendCommand's path: any command, routed by its keys (found by a command-key table; an unknown
+   * command by its first argument). Keyless commands go to a random master, or to every master where that is
+   * their meaning (DBSIZE, KEYS, FLUSHALL, SCRIPT LOAD…; see README, Redis Cluster and Sentinel).
+   */
   dispatchRaw(args: RedisArg[], options: (CallOptions & { buffers?: boolean }) | undefined): Promise<unknown> {
     if (this.router.isClosed) return Promise.reject(new ClientClosedError());
     if (!Array.isArray(args) || args.length === 0) {

@@ -11,7 +11,7 @@
  * when it had not run (never written, READONLY) or cannot do harm twice (read-only, or `idempotent: true`).
  * Other commands fail with their error at once.
  */
-import { AsyncCommands } from '../client/async-commands.js';
+import { CommandView, DispatchingCommands, type CommandDispatcher } from '../client/async-commands.js';
 import { RedisClient } from '../client/client.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
@@ -50,32 +50,11 @@ class ServedNode {
   ) {}
 }
 
-abstract class SentinelCommands extends AsyncCommands {
-  protected abstract readonly core: SentinelClient;
-  protected abstract readonly callOptions: CallOptions | undefined;
+/** A view of the sentinel client whose commands carry fixed per-call options (`sentinel.with({ signal })`). */
+export const SentinelView = CommandView;
+export type SentinelView = CommandView;
 
-  protected execute<T>(command: Command<T>): Promise<T> {
-    return this.core.dispatch(command, this.callOptions);
-  }
-
-  /** Any command, on the current node. After a failover it is sent again only with `idempotent: true`. */
-  sendCommand(args: RedisArg[], options?: CallOptions & { buffers?: boolean }): Promise<unknown> {
-    const merged = options === undefined ? this.callOptions : { ...this.callOptions, ...options };
-    return this.core.dispatchRaw(args, merged);
-  }
-}
-
-export class SentinelView extends SentinelCommands {
-  protected readonly core: SentinelClient;
-  protected readonly callOptions: CallOptions;
-  constructor(core: SentinelClient, options: CallOptions) {
-    super();
-    this.core = core;
-    this.callOptions = options;
-  }
-}
-
-export class SentinelClient extends SentinelCommands {
+export class SentinelClient extends DispatchingCommands implements CommandDispatcher {
   protected readonly core: SentinelClient = this;
   protected readonly callOptions = undefined;
   readonly masterName: string;
@@ -148,7 +127,7 @@ export class SentinelClient extends SentinelCommands {
   }
 
   with(options: CallOptions): SentinelView {
-    return new SentinelView(this, options);
+    return new CommandView(this, options);
   }
 
   /** @internal */
@@ -156,7 +135,7 @@ export class SentinelClient extends SentinelCommands {
     return this.run(command, options, false);
   }
 
-  /** @internal */
+  /** @internal sendCommand's path: any command, on the current node; after a failover sent again only if `idempotent`. */
   dispatchRaw(args: RedisArg[], options: (CallOptions & { buffers?: boolean }) | undefined): Promise<unknown> {
     if (!Array.isArray(args) || args.length === 0) {
       return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
