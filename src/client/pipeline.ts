@@ -78,7 +78,8 @@ function readTimeoutFor(command: Command, readTimeout: number): number {
   return readTimeout;
 }
 
-abstract class CommandBatch extends CommandSet<'chain'> {
+/** Collects commands by chaining typed methods; pipelines and transactions of every client build on it. */
+export abstract class CommandBatch extends CommandSet<'chain'> {
   protected readonly commands: Command[] = [];
 
   protected execute<T>(command: Command<T>): this {

@@ -12,8 +12,8 @@
  * A transaction runs on the master of the one slot all its keys share (CrossSlotError before anything
  * is sent otherwise); when the slot moved meanwhile (EXECABORT caused by MOVED), it runs again there.
  */
-import { CommandFlags, type Command } from '../commands/command.js';
-import { CommandSet } from '../commands/command-set.js';
+import { CommandFlags } from '../commands/command.js';
+import { CommandBatch } from '../client/pipeline.js';
 import {
   AskError,
   ClientClosedError,
@@ -28,36 +28,19 @@ import type { ClusterNode } from './nodes.js';
 import { commonSlot, failedBeforeSending, makeJob, type Job } from './job.js';
 import type { ClusterRouter } from './router.js';
 
-abstract class ClusterBatch extends CommandSet<'chain'> {
-  protected readonly commands: Command[] = [];
-
+abstract class ClusterBatch extends CommandBatch {
   constructor(protected readonly router: ClusterRouter) {
     super();
   }
 
-  protected execute<T>(command: Command<T>): this {
-    this.commands.push(command);
-    return this;
-  }
-
   /** Adds any command; its keys are found by the command-key table, its reply is returned undecoded. */
-  sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
+  override sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
     const keys = keysOfArgs(args);
     const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
     this.commands.push(
       keys === undefined ? { args, decode: undefined, flags } : { args, decode: undefined, flags, keys },
     );
     return this;
-  }
-
-  /** Adds a command built elsewhere (`commands.get('k')`). */
-  add(command: Command): this {
-    this.commands.push(command);
-    return this;
-  }
-
-  get length(): number {
-    return this.commands.length;
   }
 }
 

@@ -1,34 +1,19 @@
 /**
  * Pieces of the sentinel client: its pipeline/transaction collector, and readers of sentinel replies.
  */
-import { CommandFlags, type Command } from '../commands/command.js';
-import { CommandSet } from '../commands/command-set.js';
+import type { Command } from '../commands/command.js';
+import { CommandBatch } from '../client/pipeline.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { RedisArg, RespValue } from '../resp/types.js';
+import type { RespValue } from '../resp/types.js';
 import { parseAddress } from './cluster-options.js';
 import type { NodeAddress } from './topology.js';
 
 /** Collects commands, then runs them on the current node's pipeline or transaction. */
-export class SentinelBatch extends CommandSet<'chain'> {
-  private readonly commands: Command[] = [];
+export class SentinelBatch extends CommandBatch {
   constructor(private readonly run: (commands: Command[]) => Promise<unknown[]>) {
     super();
   }
-  protected execute<T>(command: Command<T>): this {
-    this.commands.push(command);
-    return this;
-  }
-  sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
-    this.commands.push({ args, decode: undefined, flags: options?.buffers === true ? CommandFlags.BUFFERS : 0 });
-    return this;
-  }
-  add(command: Command): this {
-    this.commands.push(command);
-    return this;
-  }
-  get length(): number {
-    return this.commands.length;
-  }
+
   exec(): Promise<unknown[]> {
     return this.run(this.commands.splice(0));
   }
