@@ -19,7 +19,7 @@ import type { RedisArg } from '../resp/types.js';
 import { CommandView, DispatchingCommands, type CommandDispatcher, type RawCallOptions } from './async-commands.js';
 import { HookRegistry, type Hook, type PoolEventListener, type PoolEventName } from './hooks.js';
 import { openConnection } from './open-connection.js';
-import { PendingCommand, type CallOptions, type Resender } from './pending.js';
+import { BatchWait, PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction } from './pipeline.js';
 import { PinnedConnection } from './pinned.js';
 import { retryBackoff, statefulCommandName } from './policy.js';
@@ -162,9 +162,14 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     }
     // Every command was aborted before the flush: no turn to take, no connection to dial.
     if (batch.every(isSettled)) return;
-    this.main.getForBatch().then(
-      (c) => this.writeBatch(batch, c),
+    const wait = new BatchWait(batch);
+    this.main.getForBatch(wait.controller.signal).then(
+      (c) => {
+        wait.end(batch);
+        this.writeBatch(batch, c);
+      },
       (err: Error) => {
+        wait.end(batch);
         for (const p of batch) p.onError(err, false);
       },
     );

@@ -46,6 +46,8 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
   attempts = 0;
   /** Opaque slot for the sender (e.g. the connection it was written to). */
   connection: unknown = undefined;
+  /** The batch wait this command counts down while its batch waits for a connection. */
+  waitingIn: BatchWait | undefined = undefined;
   // Typed loosely so that a PendingCommand<T> is usable wherever a PendingCommand<unknown> is expected.
   private resolveFn!: (value: unknown) => void;
   private rejectFn!: (reason: unknown) => void;
@@ -152,6 +154,33 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
     this.settled = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.signal !== undefined) offAbort(this.signal, this);
+    const wait = this.waitingIn;
+    if (wait !== undefined) {
+      this.waitingIn = undefined;
+      if (--wait.unsettled === 0) wait.controller.abort();
+    }
+  }
+}
+
+/**
+ * A batch waiting for a connection: when every command in it has settled (aborted, timed out) before the
+ * connection came, the wait is cancelled, so it neither keeps its place in the pool's queue nor dials.
+ */
+export class BatchWait {
+  readonly controller = new AbortController();
+  unsettled = 0;
+
+  constructor(batch: readonly PendingCommand[]) {
+    for (const p of batch) {
+      if (p.settled) continue;
+      p.waitingIn = this;
+      this.unsettled++;
+    }
+  }
+
+  /** The connection came (or the wait failed): the commands no longer count down this wait. */
+  end(batch: readonly PendingCommand[]): void {
+    for (const p of batch) if (p.waitingIn === this) p.waitingIn = undefined;
   }
 }
 

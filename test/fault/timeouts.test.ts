@@ -163,6 +163,8 @@ describe('aborts', () => {
       assert.equal(client.poolStats().waiters, 1);
       waiting.abort();
       await assert.rejects(late, (err: unknown) => err instanceof AbortError && err.code === 'ABORT_ERR');
+      // Its batch had nobody left to serve: the wait for a turn is cancelled, not kept until poolTimeout.
+      assert.equal(client.poolStats().waiters, 0);
       await conn.ping();
     });
     assert.equal(await client.get('queued:a'), null, 'the first INCR never ran');

@@ -318,16 +318,18 @@ describe('pub/sub and the client lifecycle', () => {
     const client = createClient({ ...base(), clientName: 'closing' });
     const iterated = await client.subscribe('closing:iter');
     const listened = await client.subscribe('closing:listen', () => {});
+    const got: string[] = [];
     const loop = (async () => {
-      const got: string[] = [];
       for await (const m of iterated) got.push(m.message);
-      return got;
     })();
     const publisher = createClient(base());
-    await publisher.publish('closing:iter', 'before close');
     await waitFor(async () => (await publisher.pubsubNumSub('closing:iter'))['closing:iter'] === 1, 'subscribed');
+    await publisher.publish('closing:iter', 'before close');
+    // Delivery is asynchronous: close only once the message is in, so the assertion below is about close().
+    await waitFor(async () => got.length === 1, 'delivered');
     await client.close();
-    assert.deepEqual(await loop, ['before close'], 'the loop ended after the buffered message');
+    await loop; // the iteration ends: close() finished it
+    assert.deepEqual(got, ['before close']);
     assert.equal(iterated.active, false);
     assert.equal(listened.active, false);
     await assert.rejects(
