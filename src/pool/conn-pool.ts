@@ -47,6 +47,7 @@ export class ConnPool<C extends Poolable> {
   private readonly clock: Clock;
   private readonly limiter: ConnLimiter | undefined;
   private readonly gate: DialGate<C>;
+  private readonly unregisterReclaimer: (() => void) | undefined;
 
   private readonly conns: ConnRegistry<C>;
   private readonly turnWaiters = new LinkedList<GetRequest<C>>();
@@ -74,6 +75,8 @@ export class ConnPool<C extends Poolable> {
     const { maxActiveConns } = this.options;
     this.limiter = options.limiter ?? (maxActiveConns > 0 ? new ConnLimiter(maxActiveConns, this.clock) : undefined);
     this.conns = new ConnRegistry<C>(this.options, options.onClose, this.limiter);
+    // A shared limiter may ask this pool to close its oldest idle connection for someone waiting for a permit.
+    this.unregisterReclaimer = this.limiter?.addReclaimer(() => this.conns.closeOldestIdle('reclaimed'));
     this.gate = new DialGate<C>({
       dialer: options.dialer,
       clock: this.clock,
@@ -170,6 +173,7 @@ export class ConnPool<C extends Poolable> {
     const promise = new Promise<void>((r) => (resolve = r));
     this.drained = { promise, resolve };
     this.isClosed = true;
+    this.unregisterReclaimer?.();
     if (this.sweepTimer !== undefined) this.clock.clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
     // Aborting the dials rejects their gets with ClientClosedError (a microtask later).

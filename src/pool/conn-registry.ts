@@ -94,6 +94,14 @@ export class ConnRegistry<C extends Poolable> {
     }
   }
 
+  /** Closes the idle connection returned longest ago; false when none is idle. */
+  closeOldestIdle(reason: PoolRemoveReason): boolean {
+    const entry = this.idle.first;
+    if (entry === undefined) return false;
+    this.close(entry, reason);
+    return true;
+  }
+
   closeAllIdle(reason: PoolRemoveReason): void {
     for (let entry = this.idle.first; entry !== undefined; entry = this.idle.first) this.close(entry, reason);
   }

@@ -24,6 +24,9 @@ export class ConnLimiter {
   private readonly clock: Clock;
   private activeCount = 0;
   private readonly queue = new LinkedList<PermitRequest>();
+  /** Pools that can close one of their idle connections to free a permit for someone waiting. */
+  private readonly reclaimers = new Set<() => boolean>();
+  private reclaimScheduled = false;
 
   constructor(max: number, clock: Clock = realClock) {
     if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 0) {
@@ -57,7 +60,33 @@ export class ConnLimiter {
   request(onGranted: () => void): PermitRequest {
     const ticket: PermitRequest = { onGranted, queued: true, prev: undefined, next: undefined };
     this.queue.push(ticket);
+    this.scheduleReclaim();
     return ticket;
+  }
+
+  /**
+   * Registers a way to free a permit held by an idle socket (a pool closing its oldest idle connection);
+   * returns the function that unregisters it. Without this, idle connections of one pool could keep
+   * another pool (or pub/sub) waiting for a permit until its timeout.
+   */
+  addReclaimer(reclaim: () => boolean): () => void {
+    this.reclaimers.add(reclaim);
+    return () => this.reclaimers.delete(reclaim);
+  }
+
+  /** After the current call returns (no re-entry into the requester), close idle sockets while requests wait. */
+  private scheduleReclaim(): void {
+    if (this.reclaimScheduled || this.reclaimers.size === 0) return;
+    this.reclaimScheduled = true;
+    queueMicrotask(() => {
+      this.reclaimScheduled = false;
+      while (this.queue.length > 0) {
+        let freed = false;
+        // Each close releases a permit, which goes straight to the first waiter.
+        for (const reclaim of this.reclaimers) if ((freed = reclaim())) break;
+        if (!freed) return;
+      }
+    });
   }
 
   /** Leaves the queue; false if the request was already granted (the caller then holds a permit). */

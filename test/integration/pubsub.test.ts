@@ -3,9 +3,9 @@
  *
  * maxActiveConns and the subscriber: the dedicated pub/sub connection holds one permit of the client's
  * `maxActiveConns` from its first connection attempt until the last subscription ends (also while it
- * reconnects, so a reconnect never has to queue behind the pool). When the cap is reached, whoever asks
- * next waits up to `poolTimeout` and gets a PoolTimeoutError: a command while the subscriber holds the
- * last permit, or a subscribe while idle pool connections hold them all. Tested below.
+ * reconnects, so a reconnect never has to queue behind the pool). When the cap is reached, a command waits
+ * up to `poolTimeout` (PoolTimeoutError) while the subscriber holds the last permit; a subscribe while idle
+ * pool connections hold every permit makes the pool close its oldest idle connection for it. Tested below.
  */
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
@@ -377,11 +377,16 @@ describe('pub/sub and the client lifecycle', () => {
       await assert.rejects(client.get('capped:key'), PoolTimeoutError, 'the only permit is the subscriber’s');
       await sub.unsubscribe();
       assert.equal(await client.get('capped:key'), null, 'the permit came back with the last unsubscribe');
-      // Now an idle pool connection holds the permit: a subscribe waits poolTimeout, like a command would.
-      await assert.rejects(
-        client.subscribe('capped', () => {}),
-        PoolTimeoutError,
-      );
+      // Now an idle pool connection holds the permit: the pool closes it so that the subscribe can connect.
+      const idleId = (await server.clients()).find((c) => c['name'] === 'capped')?.['id'];
+      assert.ok(idleId !== undefined);
+      const again = await client.subscribe('capped', () => {});
+      assert.equal(client.poolStats().idleConns, 0, 'the idle connection gave its permit to the subscriber');
+      await waitFor(async () => {
+        const list = await server.clients();
+        return !list.some((c) => c['id'] === idleId) && list.filter((c) => c['name'] === 'capped').length === 1;
+      }, 'the idle connection closed; one socket in all');
+      await again.unsubscribe();
     } finally {
       await client.close();
     }

@@ -133,6 +133,33 @@ describe('ConnPool with a limiter', () => {
     assert.equal(limiter.active, 0, 'every permit returned after close');
   });
 
+  test('a pool waiting for a permit makes another pool close its oldest idle connection', async () => {
+    const clock = new ManualClock();
+    const limiter = new ConnLimiter(2, clock);
+    const one = makePool({ limiter });
+    const two = makePool({ limiter }, new FakeDialer());
+    const a1 = await one.pool.get();
+    const a2 = await one.pool.get();
+    one.pool.put(a1); // returned first: the oldest idle
+    one.pool.put(a2);
+    assert.equal(limiter.active, 2);
+    // Every permit is held by an idle connection of pool one: pool two's dial must not wait for poolTimeout.
+    const pending = two.pool.get();
+    assert.equal(await state(pending), 'fulfilled', 'served without any time passing');
+    const b = await pending;
+    assert.equal(one.pool.idleLen(), 1);
+    assert.deepEqual(
+      one.closed.map((c) => [c.conn, c.reason]),
+      [[a1, 'reclaimed']],
+    );
+    assert.equal(limiter.active, 2);
+    assert.equal(two.pool.stats().waiters, 0);
+    two.pool.put(b);
+    await one.teardown();
+    await two.teardown();
+    assert.equal(limiter.active, 0);
+  });
+
   test('min-idle refill does not wait for permits', async () => {
     const clock = new ManualClock();
     const limiter = new ConnLimiter(1, clock);
