@@ -142,6 +142,13 @@ async function worker(
         .incr(`${key}:n`)
         .then((n) => assert.ok(typeof n === 'number' && n > 0)),
     );
+    // A pinned connection per burst: batching lets 48 workers share one or two sockets, pins make the pool grow.
+    calls.push(
+      client.withConn(async (conn) => {
+        const token = `${id}.${version}.pinned`;
+        assert.equal(await conn.echo(token), token);
+      }),
+    );
     progress.sent += calls.length;
     // Random aborts land while the burst is queued or written.
     if (controllers.length > 0) setImmediate((cs: AbortController[]) => cs.forEach((c) => c.abort()), [...controllers]);
@@ -198,7 +205,8 @@ describe('soak', () => {
     try {
       for (let round = 0; progress.sent < TOTAL; round++) {
         const roundEnd = Math.min(TOTAL, progress.sent + ROUND);
-        // Busy phases (48 workers: the pool grows to poolSize), then quiet ones (1 worker: idle expiry shrinks it).
+        // Busy phases (48 workers, each pinning a connection per burst: the pool grows to poolSize), then quiet ones
+        // (1 worker: idle expiry shrinks it).
         while (progress.sent < roundEnd) {
           const busyUntil = Math.min(roundEnd, progress.sent + 50_000);
           const shared = new AbortController();
