@@ -21,6 +21,7 @@ import {
   type RedisClient,
 } from '../../src/index.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
+import { waitFor } from '../helpers/wait.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { prng } from '../unit/resp-writer.js';
 
@@ -41,14 +42,6 @@ after(async () => {
   await proxy.close();
   await server.stop();
 });
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for: ${what}`);
-    await sleep(25);
-  }
-}
 
 function assertConsistent(s: PoolStats, size: number, label: string): void {
   for (const [name, value] of Object.entries(s)) {

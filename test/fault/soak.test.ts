@@ -22,6 +22,7 @@ import {
   type RedisClient,
 } from '../../src/index.js';
 import { RedisServer } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait.js';
 import { prng } from '../unit/resp-writer.js';
 
 const TOTAL = Number(process.env['RESPOOL_SOAK_COMMANDS'] ?? 500_000);
@@ -60,14 +61,6 @@ function resources(): Map<string, number> {
   const counts = new Map<string, number>();
   for (const name of process.getActiveResourcesInfo()) counts.set(name, (counts.get(name) ?? 0) + 1);
   return counts;
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for: ${what}`);
-    await sleep(20);
-  }
 }
 
 interface Progress {

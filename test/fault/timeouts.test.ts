@@ -16,6 +16,7 @@ import {
   type RedisClient,
 } from '../../src/index.js';
 import { RedisServer } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 let server: RedisServer;
 const clients: RedisClient[] = [];
@@ -32,14 +33,6 @@ function open(options: ClientOptions): RedisClient {
   const client = createClient({ host: server.host, port: server.port, ...options });
   clients.push(client);
   return client;
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for: ${what}`);
-    await sleep(25);
-  }
 }
 
 async function blockedIn(name: string, command: string): Promise<number> {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { createClient, type ClientOptions, type RedisClient } from '../../src/index.js';
 import { RedisServer } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 let server: RedisServer;
 const clients: RedisClient[] = [];
@@ -28,15 +29,6 @@ function open(options: ClientOptions): RedisClient {
 /** The server's view of the connections that carry `name`. */
 async function named(name: string): Promise<Record<string, string>[]> {
   return (await server.clients()).filter((c) => c['name'] === name);
-}
-
-/** Polls `check` until it returns true; fails after `ms` with `what`. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for: ${what}`);
-    await sleep(25);
-  }
 }
 
 describe('pool sizing seen from the server', () => {
