@@ -114,6 +114,8 @@ export class ProtocolError extends RedisError {
 export class ReplyError extends RedisError {
   /** The command that got this reply, when known (name only; arguments may hold secrets). */
   command?: string;
+  /** For EXECABORT: the reply that refused a queued command (MOVED, ASK, a syntax error…). */
+  refusedWith?: ReplyError;
 
   constructor(message: string, code = replyErrorPrefix(message)) {
     super(message, code);

@@ -75,7 +75,8 @@ export interface ListenerConnection extends TrackedConnection {
   protocol: 2 | 3;
   serverId: number;
   pubSubMode: boolean;
-  onClosed: ((conn: never, error: Error) => void) | undefined;
+  /** Told when the connection closes (the connection's ConnectionOwner). */
+  owner: { connectionDrained(conn: never): void; connectionClosed(conn: never, error: Error): void } | undefined;
   readonly address: string;
   call(args: readonly RedisArg[], readTimeoutMs: number): Promise<RespValue>;
   writeWithoutReply(args: readonly RedisArg[]): void;

@@ -86,7 +86,7 @@ export class InvalidationConnection {
           return;
         }
         this.conn = conn;
-        conn.onClosed = () => this.lost(conn);
+        conn.owner = { connectionDrained: () => {}, connectionClosed: () => this.lost(conn) };
         this.state = 'live';
         this.attempt = 0;
         this.epoch++;
@@ -140,12 +140,12 @@ export class InvalidationConnection {
       const settle = (error?: Error) => {
         clearTimeout(timer);
         this.confirm = undefined;
-        conn.onClosed = undefined;
+        conn.owner = undefined;
         if (error === undefined) resolve();
         else reject(error);
       };
       this.confirm = settle;
-      conn.onClosed = (_, error) => settle(error);
+      conn.owner = { connectionDrained: () => {}, connectionClosed: (_, error) => settle(error) };
       conn.writeWithoutReply(['SUBSCRIBE', INVALIDATE_CHANNEL]);
     });
   }

@@ -1,16 +1,22 @@
 /**
  * The client users call. Composes the pools, connections and commands.
  *
- * Send path: every command issued in one tick joins one batch; at the end of the tick the batch
- * takes one connection from the main pool, is written with one socket write, and the connection
- * returns to the pool when the batch's last reply is read. Meanwhile the next tick's batch takes
- * another connection, up to `poolSize`. Blocking commands take connections from a pool of their
- * own, so blockers never hold the connections that ordinary commands need.
+ * Send path (the dispatcher): queue → batch → lease → write → replies. Every command issued in one tick
+ * joins one batch; at the end of the tick the batch takes a lease on one connection of the main pool, is
+ * written with one socket write, and the lease ends when the batch's last reply is read. Meanwhile the
+ * next tick's batch leases another connection, up to `poolSize`. Blocking commands lease connections of
+ * a pool of their own, so blockers never hold the connections that ordinary commands need. After a
+ * failure, policy.ts's decision table says whether a command goes again; those that do go together, in
+ * their original order, after one backoff per batch.
  *
- *   open ──close()──▶ closed   (queued commands rejected; pools closed; subscriptions ended)
+ *   open ──close()──▶ closing (queued and retrying commands rejected; blocking commands ended; pools
+ *                     drain as their leases end) ──▶ closed
+ *   destroy(): as close(), and every connection closes now; everything still pending rejects
  */
 import { ClientCache, type CacheStats } from '../cache/index.js';
 import { CommandFlags, type Command } from '../commands/command.js';
+import { rawCommand } from '../commands/raw.js';
+import { describeRaw } from '../commands/registry.js';
 import type { Connection } from '../connection/connection.js';
 import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
 import { ConnLimiter, type PoolStats } from '../pool/index.js';
@@ -19,10 +25,11 @@ import type { RedisArg } from '../resp/types.js';
 import { CommandView, DispatchingCommands, type CommandDispatcher, type RawCallOptions } from './async-commands.js';
 import { HookRegistry, type Hook, type PoolEventListener, type PoolEventName } from './hooks.js';
 import { openConnection } from './open-connection.js';
+import type { Lease } from './lease.js';
 import { BatchWait, PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction } from './pipeline.js';
 import { PinnedConnection } from './pinned.js';
-import { retryBackoff, statefulCommandName } from './policy.js';
+import { retryBackoff } from './policy.js';
 import { PoolBinding } from './pool-binding.js';
 import { Subscriber, type MessageListener, type Subscription } from './pubsub.js';
 import { ScriptRunner, type ScriptDefinition } from './script.js';
@@ -50,9 +57,9 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
   /** @internal */
   readonly hooks: HookRegistry;
   private queued: PendingCommand[] = [];
-  private readonly blockingInFlight = new Set<Connection>();
-  /** Commands waiting out a retry backoff, with their timers. */
-  private readonly retrying = new Map<PendingCommand, NodeJS.Timeout>();
+  /** Commands waiting out a retry backoff, in the order they were first sent; one timer for all of them. */
+  private retrying: PendingCommand[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
   private isClosed = false;
   private closing: Promise<void> | undefined;
 
@@ -81,27 +88,15 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     return new CommandView(this, options);
   }
 
-  /** @internal sendCommand's path: checks the arguments, recognises blocking commands, refuses stateful ones. */
+  /** @internal sendCommand's path: the registry says what the command is (blocking, stateful, read-only). */
   dispatchRaw(args: RedisArg[], options: RawCallOptions | undefined): Promise<unknown> {
-    if (!Array.isArray(args) || args.length === 0) {
-      return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
+    let command;
+    try {
+      command = rawCommand(args, options?.buffers === true);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const name = String(args[0]);
-    const stateful = statefulCommandName(name, args[1] === undefined ? undefined : String(args[1]));
-    if (stateful !== undefined) {
-      return Promise.reject(
-        new InvalidArgumentError(
-          `${stateful} changes connection state and cannot run on a pooled connection shared by other callers. ` +
-            'Use client.withConn(), client.multi() or client.subscribe() instead.',
-        ),
-      );
-    }
-    const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
-    const blocking = blockingSpec(name, args);
-    const command: Command =
-      blocking === undefined
-        ? { args, decode: undefined, flags }
-        : { args, decode: undefined, flags: flags | CommandFlags.BLOCKING, blockMs: blocking };
+    if (command.state !== undefined && command.state !== 'unwatch') return Promise.reject(statefulError(command.name));
     return this.dispatch(command, options);
   }
 
@@ -114,7 +109,9 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
 
   private dispatchDirect<T>(command: Command<T>, options: CallOptions | undefined): Promise<T> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
-    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) return Promise.reject(statefulError(command));
+    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) {
+      return Promise.reject(statefulError(describeRaw(command.args).name));
+    }
     // With a client-side cache, reads may be answered locally and writes drop their keys' entries.
     if (this.cache !== undefined) return this.cache.run(command, options, this.start);
     return this.start(command, options).promise;
@@ -155,18 +152,18 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
   }
 
   private runBatch(batch: PendingCommand[]): void {
-    const conn = this.main.tryGetForBatch();
-    if (conn !== undefined) {
-      this.writeBatch(batch, conn);
+    const lease = this.main.tryLease('batch');
+    if (lease !== undefined) {
+      this.writeBatch(batch, lease);
       return;
     }
     // Every command was aborted before the flush: no turn to take, no connection to dial.
     if (batch.every(isSettled)) return;
     const wait = new BatchWait(batch);
-    this.main.getForBatch(wait.controller.signal).then(
-      (c) => {
+    this.main.lease('batch', wait.controller.signal).then(
+      (leased) => {
         wait.end(batch);
-        this.writeBatch(batch, c);
+        this.writeBatch(batch, leased);
       },
       (err: Error) => {
         wait.end(batch);
@@ -175,60 +172,62 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     );
   }
 
-  private writeBatch(batch: PendingCommand[], conn: Connection): void {
-    let live = 0;
+  private writeBatch(batch: PendingCommand[], lease: Lease): void {
+    const conn = lease.conn;
     for (const p of batch) {
       if (p.settled) continue;
       p.written = true;
       p.connection = conn;
-      conn.enqueue(p.command.args, p);
-      live++;
+      lease.write(p.command.args, p);
     }
-    if (live === 0) this.main.release(conn);
-    else conn.flush();
+    lease.flush(); // with nothing written (all gave up meanwhile), the lease ends here
   }
 
   /** Blocking commands run alone on a connection of the blocking pool (or of the main pool when there is none). */
   private async runAlone(pending: PendingCommand): Promise<void> {
     const binding = this.blocking ?? this.main;
-    let conn: Connection;
+    let lease: Lease;
     try {
-      conn = await binding.getForBatch();
+      lease = await binding.lease('batch');
     } catch (err) {
       pending.onError(err as Error, false);
       return;
     }
-    if (pending.settled) {
-      binding.release(conn);
-      return;
+    if (!pending.settled) {
+      pending.written = true;
+      pending.connection = lease.conn;
+      lease.write(pending.command.args, pending);
     }
-    pending.written = true;
-    pending.connection = conn;
-    conn.enqueue(pending.command.args, pending);
-    conn.flush();
-    // Tracked so that close() can end it at once: a blocking reply may never come.
-    this.blockingInFlight.add(conn);
-    const untrack = () => this.blockingInFlight.delete(conn);
-    pending.promise.then(untrack, untrack);
+    lease.flush();
   }
 
-  /** @internal Resender: a retry after backoff. */
-  retry(pending: PendingCommand, attempt: number): void {
-    const delay = retryBackoff(attempt - 1, this.options.minRetryBackoff, this.options.maxRetryBackoff);
-    // Not unref'ed: a caller awaits this command, so the process must not exit under it. close() clears it.
-    const timer = setTimeout(() => {
-      this.retrying.delete(pending);
-      if (pending.settled) return;
-      if (this.isClosed) pending.fail(new ClientClosedError());
-      else this.route(pending);
+  /**
+   * @internal Resender: send again after a backoff. Commands retried together (a failed batch) keep their
+   * order: they wait out one timer and join one batch, so writes issued together are never reordered.
+   */
+  retry(pending: PendingCommand): void {
+    this.retrying.push(pending);
+    if (this.retryTimer !== undefined) return;
+    const delay = retryBackoff(pending.attempts - 1, this.options.minRetryBackoff, this.options.maxRetryBackoff);
+    // Not unref'ed: a caller awaits these commands, so the process must not exit under them. close() clears it.
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      const due = this.retrying;
+      this.retrying = [];
+      for (const p of due) if (!p.settled) this.route(p);
     }, delay);
-    this.retrying.set(pending, timer);
   }
 
   /** @internal Resender: an abandoned blocking command takes its connection with it. */
   abandonBlocking(pending: PendingCommand): void {
     const conn = pending.connection as Connection | undefined;
     conn?.destroy(new RedisError('A blocking command was abandoned by its caller.', 'ERR_ABANDONED'));
+  }
+
+  /** @internal Resender: the connection that answered must not serve anyone else (a READONLY reply, say). */
+  discardConnection(pending: PendingCommand, reason: string): void {
+    const owner = (pending.connection as Connection | undefined)?.owner;
+    if (owner !== undefined && 'discardWhenDone' in owner) (owner as Lease).discardWhenDone(reason);
   }
 
   /** Adds a hook around dials, commands and pipelines (see Hook). The first hook added runs outermost. */
@@ -253,12 +252,12 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
 
   /** One explicit pipeline: one connection, one write; each entry is its reply or its ReplyError. */
   pipeline(): Pipeline {
-    return new Pipeline(this.main, this, undefined);
+    return new Pipeline(this.main, this);
   }
 
   /** MULTI/EXEC on one pinned connection. Rejects with WatchError when a watched key changed. */
   multi(): Transaction {
-    return new Transaction(this.main, this, undefined);
+    return new Transaction(this.main, this);
   }
 
   /**
@@ -267,12 +266,11 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
    */
   async withConn<R>(fn: (conn: PinnedConnection) => Promise<R>, options?: { signal?: AbortSignal }): Promise<R> {
     if (this.isClosed) throw new ClientClosedError();
-    const conn = await this.main.getPinned(options?.signal);
-    const pinned = new PinnedConnection(conn, this, this.main);
+    const pinned = new PinnedConnection(await this.main.lease('pinned', options?.signal), this, this.main);
     try {
       return await fn(pinned);
     } finally {
-      await pinned.release();
+      pinned.release();
     }
   }
 
@@ -308,20 +306,24 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     return this.cache?.stats();
   }
 
-  /** Closes the client: queued commands fail, idle connections close, busy ones close when their holder is done. */
+  /**
+   * Closes the client: queued and retrying commands fail with ClientClosedError, blocking commands in
+   * flight on every path (plain, pipeline, withConn) end at once with it, idle connections close, and the
+   * others close as their holders finish. Always resolves.
+   */
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.isClosed = true;
     const queued = this.queued;
     this.queued = [];
     for (const p of queued) p.fail(new ClientClosedError());
-    for (const conn of this.blockingInFlight) conn.destroy(new ClientClosedError());
-    this.blockingInFlight.clear();
-    for (const [pending, timer] of this.retrying) {
-      clearTimeout(timer);
-      pending.fail(new ClientClosedError());
-    }
-    this.retrying.clear();
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const retrying = this.retrying;
+    this.retrying = [];
+    for (const p of retrying) p.fail(new ClientClosedError());
+    this.main.endBlocking(new ClientClosedError('The client was closed while this blocking command waited.'));
+    this.blocking?.endBlocking(new ClientClosedError('The client was closed while this blocking command waited.'));
     this.closing = Promise.all([
       this.cache?.close(), // first: it empties the store, so closing connections has nothing left to drop
       this.main.pool.close(),
@@ -329,6 +331,15 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
       this.subscriber.close(),
     ]).then(() => undefined);
     return this.closing;
+  }
+
+  /** Closes every connection now: everything pending rejects with ClientClosedError. Resolves when all are closed. */
+  destroy(): Promise<void> {
+    const closing = this.close();
+    const error = new ClientClosedError('The client was destroyed before this command completed.');
+    this.main.destroyHeld(error);
+    this.blocking?.destroyHeld(error);
+    return closing;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -344,45 +355,37 @@ function flushQueued(client: RedisClient): void {
   client.flushQueued();
 }
 
-function statefulError(command: Command): InvalidArgumentError {
+/** The refusal of a connection-state command on a shared path, with what to use instead. */
+export function statefulError(name: string): InvalidArgumentError {
   return new InvalidArgumentError(
-    `${String(command.args[0]).toUpperCase()} changes connection state and cannot run on a pooled connection ` +
-      'shared by other callers. Use client.withConn() for it (the connection then leaves the pool when released).',
+    `${name} changes connection state and cannot run on a connection shared by other callers. ${STATEFUL_ADVICE[name] ?? STATEFUL_ADVICE_DEFAULT}`,
   );
 }
 
+const STATEFUL_ADVICE_DEFAULT =
+  'Run it inside client.withConn(async (conn) => …): the connection is reset or leaves the pool when released.';
+const STATEFUL_ADVICE: Record<string, string> = {
+  SELECT: 'Create a client with the `db` option, or use client.withConn() (the connection then leaves the pool).',
+  MULTI: 'Use client.multi().',
+  EXEC: 'Use client.multi().',
+  DISCARD: 'Use client.multi().',
+  WATCH: 'Use client.withConn(async (conn) => { await conn.watch(key); … await conn.multi()….exec(); }).',
+  SUBSCRIBE: 'Use client.subscribe().',
+  PSUBSCRIBE: 'Use client.psubscribe().',
+  SSUBSCRIBE: 'Use client.ssubscribe().',
+  UNSUBSCRIBE: 'Use the subscription returned by client.subscribe().',
+  PUNSUBSCRIBE: 'Use the subscription returned by client.psubscribe().',
+  SUNSUBSCRIBE: 'Use the subscription returned by client.ssubscribe().',
+  HELLO: 'Choose the protocol with the `protocol` option.',
+  AUTH: 'Give `username`/`password` in the options; they apply to every connection.',
+  'CLIENT SETNAME': 'Give `clientName` in the options; it names every connection.',
+  'CLIENT TRACKING': 'Use the `cache` option (client-side caching).',
+  QUIT: 'Use client.close().',
+  RESET: 'Use client.withConn(); a pinned connection is reset when released.',
+};
+
 function toList(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
-}
-
-/** For sendCommand: recognise blocking commands so they go to the blocking pool with a fitting read timeout. */
-function blockingSpec(name: string, args: RedisArg[]): number | undefined {
-  const upper = name.toUpperCase();
-  const seconds = (v: RedisArg | undefined) => Math.max(0, Number(v) * 1000) || 0;
-  switch (upper) {
-    case 'BLPOP':
-    case 'BRPOP':
-    case 'BZPOPMIN':
-    case 'BZPOPMAX':
-    case 'BRPOPLPUSH':
-    case 'BLMOVE':
-      return seconds(args[args.length - 1]);
-    case 'BLMPOP':
-    case 'BZMPOP':
-      return seconds(args[1]);
-    case 'WAIT':
-    case 'WAITAOF':
-      return Math.max(0, Number(args[args.length - 1])) || 0;
-    case 'XREAD':
-    case 'XREADGROUP': {
-      for (let i = 1; i < args.length - 1; i++) {
-        if (String(args[i]).toUpperCase() === 'BLOCK') return Math.max(0, Number(args[i + 1])) || 0;
-      }
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
 }
 
 /** The cache, given what it needs of the client: dials outside the pool, backoff, the send path. */

@@ -3,7 +3,7 @@
  *
  *   queued ──write──▶ written ──reply──▶ settled
  *     │  ▲               │
- *     │  └──retry────────┤ (transport failure, retry allowed)
+ *     │  └──retry────────┤ (policy.ts's decide() says retry; the sender resends it with its batch)
  *     └──abort/timeout───┴──▶ settled (caller rejected; a written command's late reply is read and dropped)
  *
  * It is its own ReplyHandler, so the hot path allocates one object and one promise per command.
@@ -13,7 +13,7 @@ import type { ReplyHandler } from '../connection/connection.js';
 import { AbortError, ReplyError, TimeoutError } from '../errors.js';
 import { offAbort, onAbort } from '../internal/abort-fanout.js';
 import type { RespValue } from '../resp/types.js';
-import { isRetryableReply, mayRetryAfterFailure } from './policy.js';
+import { decide } from './policy.js';
 
 export interface CallOptions {
   /** Abort the call: it rejects at once with AbortError, at any stage. */
@@ -26,12 +26,14 @@ export interface CallOptions {
   cache?: boolean;
 }
 
-/** What a pending command needs from whoever sends it (the client). */
+/** What a pending command needs from whoever sends it (the client, or a pinned connection). */
 export interface Resender {
-  /** Send again after a backoff (attempt counts from 1). */
-  retry(pending: PendingCommand, attempt: number): void;
+  /** Send again after a backoff (`pending.attempts` counts the retries so far, from 1). */
+  retry(pending: PendingCommand): void;
   /** A written blocking command was abandoned: its connection must go, the reply may come at any time. */
   abandonBlocking(pending: PendingCommand): void;
+  /** The connection that answered must not serve anyone else after this batch. */
+  discardConnection(pending: PendingCommand, reason: string): void;
   readonly maxRetries: number;
 }
 
@@ -39,6 +41,7 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
   readonly command: Command<T>;
   readonly wantsBuffers: boolean;
   readonly readTimeoutMs: number;
+  readonly blocking: boolean;
   promise: Promise<T>;
   /** The caller left (aborted, timed out) or the result is in: later replies are dropped. */
   settled = false;
@@ -60,6 +63,7 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
     this.sender = sender;
     this.command = command;
     this.wantsBuffers = (command.flags & CommandFlags.BUFFERS) !== 0;
+    this.blocking = (command.flags & CommandFlags.BLOCKING) !== 0;
     this.promise = new Promise<T>((resolve, reject) => {
       this.resolveFn = resolve as (value: unknown) => void;
       this.rejectFn = reject;
@@ -96,7 +100,9 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
   onReply(reply: RespValue): void {
     if (this.settled) return;
     if (reply instanceof ReplyError) {
-      if (isRetryableReply(reply) && this.attempts < this.sender.maxRetries) {
+      const decision = decide(reply, this.failureContext(true));
+      if (decision.discardConnection) this.sender.discardConnection(this, decision.rule);
+      if (decision.action === 'retry' || decision.action === 'retry-elsewhere') {
         this.requeue();
         return;
       }
@@ -120,10 +126,8 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
 
   onError(error: Error, written: boolean): void {
     if (this.settled) return;
-    if (
-      this.attempts < this.sender.maxRetries &&
-      mayRetryAfterFailure(error, written, this.command.flags, this.idempotent)
-    ) {
+    const action = decide(error, this.failureContext(written)).action;
+    if (action === 'retry' || action === 'retry-elsewhere') {
       this.requeue();
       return;
     }
@@ -143,11 +147,19 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
     this.rejectFn(error);
   }
 
+  private failureContext(written: boolean) {
+    return {
+      written,
+      mayRunTwice: this.idempotent || (this.command.flags & CommandFlags.READONLY) !== 0,
+      retriesLeft: this.sender.maxRetries - this.attempts,
+    };
+  }
+
   private requeue(): void {
     this.attempts++;
     this.written = false;
     this.connection = undefined;
-    this.sender.retry(this, this.attempts);
+    this.sender.retry(this);
   }
 
   private finish(): void {

@@ -1,31 +1,29 @@
 /**
- * One connection held by one caller for a sequence of commands (`client.withConn`).
+ * One connection held by one caller for a sequence of commands (`client.withConn`), through a pinned lease.
  * Commands go straight to this connection (written together at the end of each tick), never retried:
- * the connection's state (WATCH, SELECT…) is the caller's to manage.
+ * the connection's state (WATCH, SELECT…) is the caller's to manage. Every command that changes that
+ * state is noted on the lease, which undoes it (UNWATCH) or discards the connection at release.
  *
  *   held ──release()──▶ returned to the pool   (after UNWATCH if a WATCH is open)
  *        └────────────▶ removed                (closed, or its state cannot be handed on: SELECT, …)
  */
 import { CommandFlags, type Command } from '../commands/command.js';
-import type { Connection } from '../connection/connection.js';
+import { rawCommand } from '../commands/raw.js';
+import { describeRaw } from '../commands/registry.js';
 import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 import { AsyncCommands } from './async-commands.js';
+import type { Lease } from './lease.js';
 import { PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction, type PipelineHost } from './pipeline.js';
 import type { PoolBinding } from './pool-binding.js';
 
-/** Commands after which the connection cannot be handed to another holder. */
-const POISONING = new Set(['SELECT', 'SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE', 'MONITOR', 'HELLO', 'AUTH', 'RESET']);
-
 export class PinnedConnection extends AsyncCommands implements Resender {
   readonly maxRetries = 0;
-  private watching = false;
-  private poisoned = false;
   private released = false;
 
   constructor(
-    private readonly conn: Connection,
+    private readonly lease: Lease,
     private readonly host: PipelineHost,
     private readonly binding: PoolBinding,
     private readonly callOptions?: CallOptions,
@@ -35,55 +33,58 @@ export class PinnedConnection extends AsyncCommands implements Resender {
 
   /** The server-side client id of this connection (from the handshake). */
   get id(): number {
-    return this.conn.serverId;
+    return this.lease.conn.serverId;
   }
 
   protected execute<T>(command: Command<T>): Promise<T> {
     if (this.released) {
       return Promise.reject(new ClientClosedError('This pinned connection was released when withConn() returned.'));
     }
-    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) this.poisoned = true;
+    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0 || command.args[0] === 'UNWATCH') {
+      const state = describeRaw(command.args).state;
+      if (state !== undefined) this.lease.noteEffect(state);
+    }
     const pending = new PendingCommand<T>(this, command, this.host.options.readTimeout, this.callOptions);
     if (pending.settled) return pending.promise;
     pending.written = true;
-    pending.connection = this.conn;
-    this.conn.enqueue(command.args, pending);
+    pending.connection = this.lease.conn;
+    this.lease.write(command.args, pending);
     return pending.promise;
   }
 
-  /** Any command, including connection-state ones (SELECT makes this connection leave the pool afterwards). */
+  /** Any command, including connection-state ones (the lease undoes or discards their state at release). */
   sendCommand(args: RedisArg[], options?: { buffers?: boolean }): Promise<unknown> {
     if (!Array.isArray(args) || args.length === 0) {
       return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
     }
-    const name = String(args[0]).toUpperCase();
-    if (POISONING.has(name)) this.poisoned = true;
-    if (name === 'WATCH') this.watching = true;
-    if (name === 'UNWATCH' || name === 'EXEC' || name === 'DISCARD') this.watching = false;
-    return this.execute({ args, decode: undefined, flags: options?.buffers === true ? CommandFlags.BUFFERS : 0 });
+    const command = rawCommand(args, options?.buffers === true);
+    if (command.state === 'unwatch') this.lease.noteEffect('unwatch');
+    return this.execute(command);
   }
 
   /** WATCH keys for the next multi() on this connection. */
   watch(...keys: RedisArg[]): Promise<'OK'> {
     if (keys.length === 0) return Promise.reject(new InvalidArgumentError('watch() needs at least one key.'));
-    this.watching = true;
-    return this.execute<'OK'>({ args: ['WATCH', ...keys], decode: (r) => r as 'OK', flags: 0, keys });
+    return this.execute<'OK'>({
+      args: ['WATCH', ...keys],
+      decode: (r) => r as 'OK',
+      flags: CommandFlags.CONNECTION_STATE,
+      keys,
+    });
   }
 
   unwatch(): Promise<'OK'> {
-    this.watching = false;
     return this.execute<'OK'>({ args: ['UNWATCH'], decode: (r) => r as 'OK', flags: 0 });
   }
 
   /** MULTI/EXEC on this connection; a WATCH set before applies. */
   multi(): Transaction {
-    this.watching = false; // EXEC (or its failure) ends every WATCH
-    return new Transaction(this.binding, this.host, this.conn);
+    return new Transaction(this.binding, this.host, this.lease);
   }
 
   /** A pipeline on this connection. */
   pipeline(): Pipeline {
-    return new Pipeline(this.binding, this.host, this.conn);
+    return new Pipeline(this.binding, this.host, this.lease);
   }
 
   /** Resender: pinned commands are never retried. */
@@ -93,26 +94,18 @@ export class PinnedConnection extends AsyncCommands implements Resender {
 
   /** Resender: an abandoned blocking command makes the connection unusable. */
   abandonBlocking(): void {
-    this.conn.destroy(new RedisError('A blocking command was abandoned by its caller.', 'ERR_ABANDONED'));
+    this.lease.conn.destroy(new RedisError('A blocking command was abandoned by its caller.', 'ERR_ABANDONED'));
   }
 
-  /** @internal Called by withConn when the callback settles. */
-  async release(): Promise<void> {
+  /** Resender: the connection must not go back to the pool. */
+  discardConnection(_pending: PendingCommand, reason: string): void {
+    this.lease.discardWhenDone(reason);
+  }
+
+  /** @internal Called by withConn when the callback settles: the lease ends after the last reply. */
+  release(): void {
     if (this.released) return;
     this.released = true;
-    if (this.conn.closed) return;
-    if (this.poisoned) {
-      this.binding.discard(this.conn, 'state');
-      return;
-    }
-    if (this.watching) {
-      try {
-        await this.conn.call(['UNWATCH'], this.host.options.readTimeout);
-      } catch {
-        if (!this.conn.closed) this.binding.discard(this.conn, 'error');
-        return;
-      }
-    }
-    this.binding.release(this.conn);
+    this.lease.release();
   }
 }

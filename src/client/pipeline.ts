@@ -3,16 +3,23 @@
  * then `exec()` writes them at once on one connection.
  *
  * Pipeline: each entry of the result is that command's reply, or its ReplyError (not thrown);
- * a transport failure rejects exec(). Transaction: MULTI … EXEC on one pinned connection;
+ * a transport failure rejects exec(). Transaction: MULTI … EXEC on one leased connection;
  * a WATCH conflict (EXEC → null) rejects with WatchError.
+ *
+ * On the shared client, commands that change connection state (SELECT, WATCH, CLIENT SETNAME…) are
+ * refused when added: the connection goes back to the pool afterwards. On a pinned connection they
+ * are allowed, and its lease undoes them (UNWATCH) or discards the connection at release.
  */
 import { CommandFlags, type Command } from '../commands/command.js';
 import { CommandSet } from '../commands/command-set.js';
-import type { Connection, ReplyHandler } from '../connection/connection.js';
-import { ReplyError, WatchError } from '../errors.js';
+import { rawCommand } from '../commands/raw.js';
+import { describeRaw } from '../commands/registry.js';
+import type { ReplyHandler } from '../connection/connection.js';
+import { InvalidArgumentError, ReplyError, WatchError } from '../errors.js';
 import type { RedisArg, RespValue } from '../resp/types.js';
-import { mayRetryAfterFailure, retryBackoff } from './policy.js';
+import { decide, retryBackoff } from './policy.js';
 import type { HookRegistry } from './hooks.js';
+import type { Lease } from './lease.js';
 import type { PoolBinding } from './pool-binding.js';
 
 /** What pipelines need from the client. */
@@ -36,10 +43,11 @@ class ReplyCollector {
     if (count === 0) this.resolveFn();
   }
 
-  handler(index: number, wantsBuffers: boolean, readTimeoutMs: number): ReplyHandler {
+  handler(index: number, wantsBuffers: boolean, readTimeoutMs: number, blocking = false): ReplyHandler {
     return {
       wantsBuffers,
       readTimeoutMs,
+      blocking,
       onReply: (reply) => this.settle(index, reply),
       onError: (error, written) => {
         if (this.failure === undefined || (written && !this.failure.written)) this.failure = { error, written };
@@ -82,19 +90,31 @@ function readTimeoutFor(command: Command, readTimeout: number): number {
 export abstract class CommandBatch extends CommandSet<'chain'> {
   protected readonly commands: Command[] = [];
 
+  /**
+   * @param pinned the lease of a pinned connection (withConn): state-changing commands are allowed there.
+   *   Without one the batch runs on a shared connection, and they are refused when added.
+   */
+  constructor(protected readonly pinned: Lease | undefined = undefined) {
+    super();
+  }
+
   protected execute<T>(command: Command<T>): this {
+    this.admit(command);
     this.commands.push(command);
     return this;
   }
 
   /** Adds any command; its reply is returned undecoded. */
   sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
-    this.commands.push({ args, decode: undefined, flags: options?.buffers === true ? CommandFlags.BUFFERS : 0 });
+    const command = rawCommand(args, options?.buffers === true);
+    this.admit(command);
+    this.commands.push(command);
     return this;
   }
 
   /** Adds a command built elsewhere (`commands.get('k')`, or one a cluster client forwards), decoded as usual. */
   add(command: Command): this {
+    this.admit(command);
     this.commands.push(command);
     return this;
   }
@@ -102,15 +122,36 @@ export abstract class CommandBatch extends CommandSet<'chain'> {
   get length(): number {
     return this.commands.length;
   }
+
+  /** A shared connection refuses state-changing commands at once, before anything is sent. */
+  private admit(command: Command): void {
+    if (this.pinned !== undefined || (command.flags & CommandFlags.CONNECTION_STATE) === 0) return;
+    const name = describeRaw(command.args).name;
+    throw new InvalidArgumentError(
+      `${name} changes connection state and cannot run in a pipeline or transaction of the shared client: ` +
+        'its connection goes back to the pool afterwards. Run it on a pinned connection: ' +
+        'client.withConn(async (conn) => conn.pipeline()….exec()).',
+    );
+  }
+}
+
+/** Notes on a pinned lease the state the commands leave behind, so that release undoes it or discards it. */
+function noteEffects(lease: Lease | undefined, commands: readonly Command[]): void {
+  if (lease === undefined) return;
+  for (const c of commands) {
+    if ((c.flags & CommandFlags.CONNECTION_STATE) === 0 && String(c.args[0]).toUpperCase() !== 'UNWATCH') continue;
+    const state = describeRaw(c.args).state;
+    if (state !== undefined) lease.noteEffect(state);
+  }
 }
 
 export class Pipeline extends CommandBatch {
   constructor(
     private readonly binding: PoolBinding,
     private readonly host: PipelineHost,
-    private readonly pinned: Connection | undefined,
+    pinned?: Lease,
   ) {
-    super();
+    super(pinned);
   }
 
   /** Sends every command at once; resolves with one entry per command (its reply or its ReplyError). */
@@ -122,26 +163,28 @@ export class Pipeline extends CommandBatch {
 
   private readonly send = async (commands: readonly Command[]): Promise<unknown[]> => {
     const o = this.host.options;
-    const retryable = commands.every((c) => (c.flags & CommandFlags.READONLY) !== 0);
+    const mayRunTwice = commands.every((c) => (c.flags & CommandFlags.READONLY) !== 0);
     for (let attempt = 0; ; attempt++) {
-      const conn = this.pinned ?? (await this.binding.getForBatch());
+      const lease = this.pinned ?? (await this.binding.lease('batch'));
       const collector = new ReplyCollector(commands.length);
-      for (let i = 0; i < commands.length; i++) {
-        const c = commands[i]!;
-        conn.enqueue(
-          c.args,
-          collector.handler(i, (c.flags & CommandFlags.BUFFERS) !== 0, readTimeoutFor(c, o.readTimeout)),
-        );
-      }
-      conn.flush();
+      noteEffects(this.pinned, commands);
+      writeAll(lease, () => {
+        for (let i = 0; i < commands.length; i++) {
+          const c = commands[i]!;
+          const wantsBuffers = (c.flags & CommandFlags.BUFFERS) !== 0;
+          const blocking = (c.flags & CommandFlags.BLOCKING) !== 0;
+          lease.write(c.args, collector.handler(i, wantsBuffers, readTimeoutFor(c, o.readTimeout), blocking));
+        }
+      });
       await collector.done;
       const failure = collector.error;
       if (failure === undefined) return commands.map((c, i) => decodeEntry(c, collector.replies[i]!));
-      const mayRetry =
-        this.pinned === undefined &&
-        attempt < o.maxRetries &&
-        mayRetryAfterFailure(failure.error, failure.written, retryable ? CommandFlags.READONLY : 0, false);
-      if (!mayRetry) throw failure.error;
+      const decision = decide(failure.error, {
+        written: failure.written,
+        mayRunTwice,
+        retriesLeft: this.pinned === undefined ? o.maxRetries - attempt : 0,
+      });
+      if (decision.action !== 'retry' && decision.action !== 'retry-elsewhere') throw failure.error;
       await delay(retryBackoff(attempt, o.minRetryBackoff, o.maxRetryBackoff));
     }
   };
@@ -151,9 +194,9 @@ export class Transaction extends CommandBatch {
   constructor(
     private readonly binding: PoolBinding,
     private readonly host: PipelineHost,
-    private readonly pinned: Connection | undefined,
+    pinned?: Lease,
   ) {
-    super();
+    super(pinned);
   }
 
   /**
@@ -166,17 +209,19 @@ export class Transaction extends CommandBatch {
   }
 
   private readonly send = async (commands: readonly Command[]): Promise<unknown[]> => {
-    const conn = this.pinned ?? (await this.binding.getPinned());
+    const lease = this.pinned ?? (await this.binding.lease('pinned'));
     try {
-      return await runTransaction(conn, commands, this.host.options.readTimeout);
+      noteEffects(this.pinned, commands);
+      return await runTransaction(lease, commands, this.host.options.readTimeout);
     } finally {
-      if (this.pinned === undefined) this.binding.release(conn);
+      if (this.pinned === undefined) lease.release();
     }
   };
 }
 
+/** MULTI … EXEC on `lease`. The lease knows the connection is inside a transaction until EXEC's reply arrives. */
 export async function runTransaction(
-  conn: Connection,
+  lease: Lease,
   commands: readonly Command[],
   readTimeout: number,
 ): Promise<unknown[]> {
@@ -185,10 +230,21 @@ export async function runTransaction(
   const collector = new ReplyCollector(total);
   let timeout = readTimeout;
   for (const c of commands) timeout = readTimeout === 0 ? 0 : Math.max(timeout, readTimeoutFor(c, readTimeout));
-  conn.enqueue(['MULTI'], collector.handler(0, false, timeout));
-  for (let i = 0; i < commands.length; i++) conn.enqueue(commands[i]!.args, collector.handler(i + 1, false, timeout));
-  conn.enqueue(['EXEC'], collector.handler(total - 1, wantsBuffers, timeout));
-  conn.flush();
+  const execHandler = collector.handler(total - 1, wantsBuffers, timeout);
+  lease.noteEffect('transaction');
+  writeAll(lease, () => {
+    lease.write(['MULTI'], collector.handler(0, false, timeout));
+    for (let i = 0; i < commands.length; i++) lease.write(commands[i]!.args, collector.handler(i + 1, false, timeout));
+    lease.write(['EXEC'], {
+      wantsBuffers,
+      readTimeoutMs: timeout,
+      onReply: (reply) => {
+        lease.transactionEnded(); // any reply to EXEC (result, null, EXECABORT) ends the transaction and its WATCHes
+        execHandler.onReply(reply);
+      },
+      onError: (error, written) => execHandler.onError(error, written),
+    });
+  });
   await collector.done;
   if (collector.error !== undefined) throw collector.error.error;
   const exec = collector.replies[total - 1];
@@ -197,6 +253,7 @@ export async function runTransaction(
     const refused = collector.replies.findIndex((r, i) => i > 0 && i < total - 1 && r instanceof ReplyError);
     if (refused > 0) {
       const cause = collector.replies[refused] as ReplyError;
+      exec.refusedWith = cause;
       exec.message += ` (command ${refused} ${String(commands[refused - 1]!.args[0])}: ${cause.message})`;
     }
     throw exec;
@@ -209,6 +266,20 @@ export async function runTransaction(
     if (wantsBuffers && (c.flags & CommandFlags.BUFFERS) === 0) reply = buffersToStrings(reply);
     return decodeEntry(c, reply);
   });
+}
+
+/**
+ * Queues a run of commands and writes them. Arguments are checked when commands are added, so a write
+ * cannot fail half-way; if one ever did, the half-queued connection must not reach anyone else.
+ */
+function writeAll(lease: Lease, queue: () => void): void {
+  try {
+    queue();
+  } catch (error) {
+    lease.discard('a command could not be encoded');
+    throw error;
+  }
+  lease.flush();
 }
 
 function buffersToStrings(value: RespValue): RespValue {

@@ -1,24 +1,19 @@
 /**
- * Ties connections to one ConnPool: dials and greets them, and gives them back or removes them
- * depending on how their holder left them. A connection is in one of three hands:
+ * Ties connections to one ConnPool: dials and greets them, and hands them out as leases (lease.ts).
+ * A connection is held by exactly one owner at a time:
  *
- *   idle (in the pool) ──get──▶ batch (returns itself when its last reply is read)
- *                      ──get──▶ pinned (withConn/multi/blocking: the holder releases it)
- *   closed while idle → evicted at once; closed while held → removed from the pool.
+ *   idle (owner: this binding) ──lease──▶ held (owner: its Lease) ──lease ends──▶ idle | removed
+ *   closed while idle → evicted at once; closed while held → its lease ends and the pool removes it.
  */
-import type { Connection } from '../connection/connection.js';
-import { PoolTimeoutError, ReplyError } from '../errors.js';
+import type { Connection, ConnectionOwner } from '../connection/connection.js';
+import { PoolTimeoutError } from '../errors.js';
 import { ConnPool, type ConnLimiter } from '../pool/index.js';
 import { describeAddress, type ResolvedClientOptions } from '../options.js';
 import type { ConnectionTracker } from '../cache/index.js';
 import type { DialHook, HookRegistry } from './hooks.js';
+import { Lease, type LeaseHost, type LeaseKind } from './lease.js';
 import { openConnection } from './open-connection.js';
-import { isRetryableReply } from './policy.js';
-
-/** A server's refusal during the handshake (wrong password, missing db) will not change on a second attempt. */
-function isRetryableDialError(error: unknown): boolean {
-  return !(error instanceof ReplyError) || isRetryableReply(error);
-}
+import { isRetryableDialError } from './policy.js';
 
 const STALE_REASONS: Record<string, 'idle' | 'lifetime' | 'health-check'> = {
   idle: 'idle',
@@ -26,10 +21,13 @@ const STALE_REASONS: Record<string, 'idle' | 'lifetime' | 'health-check'> = {
   unusable: 'health-check',
 };
 
-export class PoolBinding {
+export class PoolBinding implements LeaseHost, ConnectionOwner {
   readonly pool: ConnPool<Connection>;
+  readonly readTimeout: number;
   private readonly options: ResolvedClientOptions;
   private readonly address: string;
+  /** Leases not yet ended: close() ends their blocking commands, destroy() their connections. */
+  private readonly active = new Set<Lease>();
 
   constructor(
     options: ResolvedClientOptions,
@@ -41,10 +39,11 @@ export class PoolBinding {
     private readonly tracker?: ConnectionTracker,
   ) {
     this.options = options;
+    this.readTimeout = options.readTimeout;
     this.address = describeAddress(options);
     const o = options;
     this.pool = new ConnPool<Connection>({
-      name,
+      name: `${name} of ${this.address}`,
       dialer: (signal) => this.dial(signal),
       onClose: (conn, reason) => this.closed(conn, String(reason)),
       poolFIFO: o.poolFIFO,
@@ -64,70 +63,55 @@ export class PoolBinding {
     });
   }
 
-  /** A connection for one batch: it returns itself to the pool when its last reply is read. */
-  async getForBatch(signal?: AbortSignal): Promise<Connection> {
-    const conn = await this.get(signal);
-    conn.onDrain = this.returnAfterDrain;
-    conn.onClosed = this.removeHeld;
-    this.tracker?.prepare(conn);
-    return conn;
+  /** A lease on a connection, waiting for a turn (bounded by poolTimeout and `signal`). */
+  async lease(kind: LeaseKind, signal?: AbortSignal): Promise<Lease> {
+    return this.leaseOn(await this.get(signal), kind);
   }
 
-  /** The synchronous fast path of getForBatch: an idle connection now, or undefined. */
-  tryGetForBatch(): Connection | undefined {
+  /** The synchronous fast path of lease(): a lease on an idle connection now, or undefined. */
+  tryLease(kind: LeaseKind): Lease | undefined {
     const conn = this.pool.tryGet();
-    if (conn !== undefined) {
-      conn.onDrain = this.returnAfterDrain;
-      conn.onClosed = this.removeHeld;
-      this.tracker?.prepare(conn);
-    }
-    return conn;
+    return conn === undefined ? undefined : this.leaseOn(conn, kind);
   }
 
-  /** A connection for one holder (withConn, transaction, blocking command): it goes back only through `release`. */
-  async getPinned(signal?: AbortSignal): Promise<Connection> {
-    const conn = await this.get(signal);
-    conn.onDrain = undefined;
-    conn.onClosed = this.removeHeld;
-    return conn;
+  private leaseOn(conn: Connection, kind: LeaseKind): Lease {
+    const lease = new Lease(conn, this, kind);
+    this.active.add(lease);
+    if (kind === 'batch') this.tracker?.prepare(conn);
+    return lease;
   }
 
-  /** Gives a pinned connection back (after its last reply), or removes it when it is no longer usable. */
-  release(conn: Connection): void {
-    if (conn.closed) return; // removeHeld already ran
-    if (conn.inFlight > 0) {
-      conn.onDrain = this.returnAfterDrain;
-      return;
-    }
-    this.putBack(conn);
-  }
-
-  /** Removes a held connection (broken, or in a state another holder must not inherit). */
-  discard(conn: Connection, reason: string): void {
-    conn.onClosed = undefined;
-    conn.onDrain = undefined;
-    this.pool.remove(conn, reason); // the pool closes it
-  }
-
-  private putBack(conn: Connection): void {
-    conn.onDrain = undefined;
-    conn.onClosed = this.evictIdle;
+  /** LeaseHost: the connection answered everything and carries no state. */
+  returnLease(lease: Lease): void {
+    this.active.delete(lease);
+    const conn = lease.conn;
+    conn.owner = this;
     this.pool.put(conn);
   }
 
-  private readonly returnAfterDrain = (conn: Connection): void => {
-    this.putBack(conn);
-  };
+  /** LeaseHost: the connection leaves the pool (the pool closes it). */
+  removeLease(lease: Lease, reason: string): void {
+    this.active.delete(lease);
+    this.pool.remove(lease.conn, reason);
+  }
 
-  private readonly removeHeld = (conn: Connection): void => {
-    conn.onClosed = undefined;
-    conn.onDrain = undefined;
-    this.pool.remove(conn, 'error');
-  };
+  /** Ends every blocking command in flight (BLPOP 0 would hold close() forever): its caller gets `error`. */
+  endBlocking(error: Error): void {
+    for (const lease of [...this.active]) if (lease.conn.awaitingBlocking) lease.conn.destroy(error);
+  }
 
-  private readonly evictIdle = (conn: Connection): void => {
+  /** Closes every held connection now: whatever they await fails with `error`. */
+  destroyHeld(error: Error): void {
+    for (const lease of [...this.active]) lease.conn.destroy(error);
+  }
+
+  /** ConnectionOwner while idle: nothing is awaited, so a drain cannot happen. */
+  connectionDrained(): void {}
+
+  /** ConnectionOwner while idle: a connection that closes in the idle list leaves at once. */
+  connectionClosed(conn: Connection): void {
     this.pool.evict(conn);
-  };
+  }
 
   private async get(signal: AbortSignal | undefined): Promise<Connection> {
     if (signal?.aborted !== true) {
@@ -166,7 +150,7 @@ export class PoolBinding {
       this.hooks.emit('dialError', { error: err as Error, address: this.address, pool: this.name });
       throw err;
     }
-    conn.onClosed = this.evictIdle;
+    conn.owner = this;
     this.hooks.emit('connect', { id: conn.id, serverId: conn.serverId, address: this.address, pool: this.name });
     return conn;
   }

@@ -267,7 +267,7 @@ export class Subscriber implements SubscriptionOwner {
     }
     conn.pubSubMode = true;
     conn.onPush = (push) => this.handlePush(push);
-    conn.onClosed = () => this.handleLost(conn);
+    conn.owner = { connectionDrained: () => {}, connectionClosed: () => this.handleLost(conn) };
     this.conn = conn;
     this.reconnectAttempt = 0;
     this.liveness.start();
@@ -415,7 +415,7 @@ export class Subscriber implements SubscriptionOwner {
     this.reconnectTimer = undefined;
     this.forgetConnectionState();
     if (conn !== undefined) {
-      conn.onClosed = undefined;
+      conn.owner = undefined;
       conn.close();
       this.hooks?.emit('close', { id: conn.id, reason: this.closed ? 'closed' : 'unsubscribed', pool: 'pubsub' });
     }

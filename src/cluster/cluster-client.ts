@@ -13,10 +13,11 @@ import type { ClientPoolStats, RedisClient } from '../client/client.js';
 import type { Hook, PoolEventListener, PoolEventName } from '../client/hooks.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
-import { statefulCommandName } from '../client/policy.js';
+import { statefulError } from '../client/client.js';
+import { rawCommand } from '../commands/raw.js';
 import { ScriptRunner, type ScriptDefinition } from '../client/script.js';
 import type { MessageListener, Subscription } from '../client/subscription.js';
-import { CommandFlags, type Command } from '../commands/command.js';
+import type { Command } from '../commands/command.js';
 import type { ScanOptions } from '../commands/keys.js';
 import { ClientClosedError, InvalidArgumentError } from '../errors.js';
 import type { PoolStats } from '../pool/index.js';
@@ -118,19 +119,10 @@ export class ClusterClient extends DispatchingCommands implements CommandDispatc
     if (!Array.isArray(args) || args.length === 0) {
       return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
     }
-    const stateful = statefulCommandName(String(args[0]), args[1] === undefined ? undefined : String(args[1]));
-    if (stateful !== undefined) {
-      return Promise.reject(
-        new InvalidArgumentError(
-          `${stateful} changes connection state and cannot run on a pooled connection shared by other callers. ` +
-            'Use cluster.withConn(key, fn), cluster.multi() or cluster.subscribe() instead.',
-        ),
-      );
-    }
+    const raw = rawCommand(args, options?.buffers === true);
+    if (raw.state !== undefined && raw.state !== 'unwatch') return Promise.reject(statefulError(raw.name));
     const keys = keysOfArgs(args);
-    const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
-    const command: Command =
-      keys === undefined ? { args, decode: undefined, flags } : { args, decode: undefined, flags, keys };
+    const command: Command = keys === undefined ? raw : { ...raw, keys };
     let slot = -1;
     if (keys !== undefined && keys.length > 0) {
       try {

@@ -21,10 +21,20 @@ export interface ReplyHandler {
   readonly wantsBuffers: boolean;
   /** Longest wait for this reply once written, ms; 0 = no limit (blocking commands). Read once at write time. */
   readonly readTimeoutMs: number;
+  /** A blocking command (BLPOP…): close() ends it at once instead of waiting for its reply. */
+  readonly blocking?: boolean;
   /** The reply arrived (a ReplyError value for error replies). */
   onReply(reply: RespValue): void;
   /** The connection failed before the reply arrived. `written` tells whether the command reached the socket. */
   onError(error: Error, written: boolean): void;
+}
+
+/** The holder of a connection: told when the last awaited reply arrived, and when the connection closed. */
+export interface ConnectionOwner {
+  /** The last awaited reply has arrived (called each time the queue empties). */
+  connectionDrained(conn: Connection): void;
+  /** The connection closed for any reason (called once). */
+  connectionClosed(conn: Connection, error: Error): void;
 }
 
 interface QueuedReply {
@@ -51,10 +61,11 @@ export class Connection {
   serverId = 0;
   /** RESP3 push frames (and, in pub/sub mode, RESP2 message arrays) go here. */
   onPush: ((push: RespValue[]) => void) | undefined;
-  /** Called each time the last awaited reply has arrived. */
-  onDrain: ((conn: Connection) => void) | undefined;
-  /** Called once when the connection closes for any reason. */
-  onClosed: ((conn: Connection, error: Error) => void) | undefined;
+  /**
+   * Whoever holds this connection now: a lease while a caller uses it, the pool while it is idle, or the
+   * pub/sub or cache machinery that owns it. The one place that hears about drains and closes.
+   */
+  owner: ConnectionOwner | undefined;
   /** In pub/sub mode, RESP2 arrays shaped like pub/sub messages are routed to onPush. */
   pubSubMode = false;
 
@@ -110,6 +121,12 @@ export class Connection {
   /** Replies still awaited (including dropped ones whose callers left). */
   get inFlight(): number {
     return this.queue.length;
+  }
+
+  /** A blocking command (BLPOP, XREAD BLOCK…) still awaits its reply here. */
+  get awaitingBlocking(): boolean {
+    for (let i = 0; i < this.queue.length; i++) if (this.queue.at(i)!.handler.blocking === true) return true;
+    return false;
   }
 
   get address(): string {
@@ -210,7 +227,7 @@ export class Connection {
             });
       pending[i]!.handler.onError(err, written);
     }
-    this.onClosed?.(this, error);
+    this.owner?.connectionClosed(this, error);
   }
 
   private handleData(chunk: Buffer): void {
@@ -253,7 +270,7 @@ export class Connection {
     entry.handler.onReply(reply);
     if (this.queue.length === 0 && !this.isClosed) {
       this.encoder.park();
-      this.onDrain?.(this);
+      this.owner?.connectionDrained(this);
     }
   }
 

@@ -1,0 +1,155 @@
+/**
+ * A lease: the one holder of one pooled connection at a time. Every path that uses a pooled connection
+ * (a batch of commands, a pipeline, a transaction, a blocking command, withConn) holds it through a lease,
+ * and every lease ends exactly once, giving the pool turn back.
+ *
+ *   leased ──write()──▶ writing ──flush()──▶ awaiting-replies ──last reply──▶ leased (pinned)
+ *     ▲                                          │                  └──────▶ released (batch, or release() asked)
+ *     └──────────────────────────────────────────┘
+ *   release(): now when nothing is awaited, else after the last reply; state left on the connection is
+ *              undone first (UNWATCH) or, when it cannot be, the connection is discarded
+ *   the connection closes, or discard() ──▶ discarded (the pool removes it)
+ *
+ * A `batch` lease releases itself when its last reply arrives; a `pinned` lease waits for release().
+ */
+import type { StateEffect } from '../commands/registry.js';
+import type { Connection, ConnectionOwner, ReplyHandler } from '../connection/connection.js';
+import { ConnectionError } from '../errors.js';
+import type { RedisArg } from '../resp/types.js';
+
+export type LeaseState = 'leased' | 'writing' | 'awaiting-replies' | 'released' | 'discarded';
+export type LeaseKind = 'batch' | 'pinned';
+
+/** What a lease needs from the pool it came from. */
+export interface LeaseHost {
+  /** The connection goes back to the idle list (it answered everything and carries no state). */
+  returnLease(lease: Lease): void;
+  /** The connection leaves the pool (closed, or carrying state nobody else may inherit). */
+  removeLease(lease: Lease, reason: string): void;
+  readonly readTimeout: number;
+}
+
+export class Lease implements ConnectionOwner {
+  state: LeaseState = 'leased';
+  /** Why the connection cannot go back to the pool, once known. */
+  private discardReason: string | undefined;
+  /** The holder is done: end the lease once the last reply is in. */
+  private releaseAsked: boolean;
+  /** A WATCH is open: UNWATCH before the connection goes back. */
+  private watching = false;
+  /** MULTI was written and its EXEC's reply has not arrived: the connection is inside a transaction. */
+  private transactionOpen = false;
+
+  constructor(
+    readonly conn: Connection,
+    private readonly host: LeaseHost,
+    readonly kind: LeaseKind,
+  ) {
+    this.releaseAsked = kind === 'batch';
+    conn.owner = this;
+  }
+
+  get ended(): boolean {
+    return this.state === 'released' || this.state === 'discarded';
+  }
+
+  /** Queues one command on the connection (written at the next flush). */
+  write(args: readonly RedisArg[], handler: ReplyHandler): void {
+    if (this.ended) {
+      handler.onError(new ConnectionError(`The connection to ${this.conn.address} was already given back.`), false);
+      return;
+    }
+    this.state = 'writing';
+    this.conn.enqueue(args, handler);
+  }
+
+  /** Writes what was queued, now. A batch lease with nothing awaited ends here. */
+  flush(): void {
+    if (this.ended) return;
+    this.conn.flush();
+    if (this.conn.closed) return; // connectionClosed ended the lease
+    if (this.conn.inFlight > 0) this.state = 'awaiting-replies';
+    else if (this.releaseAsked) this.settle();
+    else this.state = 'leased';
+  }
+
+  /** Records that a command changed the connection's state, so that release undoes it or discards the connection. */
+  noteEffect(effect: StateEffect): void {
+    switch (effect) {
+      case 'watch':
+        this.watching = true;
+        return;
+      case 'unwatch':
+        this.watching = false;
+        return;
+      case 'transaction':
+        // MULTI opens, EXEC/DISCARD close; the transaction path calls transactionEnded() when EXEC's reply is in.
+        this.transactionOpen = true;
+        return;
+      default:
+        this.discardReason ??= `state (${effect})`;
+    }
+  }
+
+  /** EXEC or DISCARD answered: the connection is out of the transaction, and every WATCH is gone. */
+  transactionEnded(): void {
+    this.transactionOpen = false;
+    this.watching = false;
+  }
+
+  /** The connection must not serve anyone else after this holder (a READONLY reply, say). */
+  discardWhenDone(reason: string): void {
+    this.discardReason ??= reason;
+  }
+
+  /** The holder is done. Ends the lease now, or after the replies still awaited. Idempotent. */
+  release(): void {
+    if (this.ended) return;
+    this.releaseAsked = true;
+    if (this.conn.inFlight === 0) this.settle();
+  }
+
+  /** Removes the connection from the pool now (its replies, if any, fail). Idempotent. */
+  discard(reason: string): void {
+    if (this.ended) return;
+    this.state = 'discarded';
+    this.conn.owner = undefined;
+    this.host.removeLease(this, reason);
+  }
+
+  connectionDrained(): void {
+    if (this.ended) return;
+    this.state = 'leased';
+    if (this.releaseAsked) this.settle();
+  }
+
+  connectionClosed(): void {
+    if (this.ended) return;
+    this.state = 'discarded';
+    this.conn.owner = undefined;
+    this.host.removeLease(this, 'error');
+  }
+
+  /** Nothing is awaited and the holder is done: hand the connection on, undo its state, or discard it. */
+  private settle(): void {
+    if (this.discardReason !== undefined || this.transactionOpen) {
+      this.discard(this.discardReason ?? 'state (transaction left open)');
+      return;
+    }
+    if (this.watching) {
+      this.watching = false;
+      this.write(['UNWATCH'], {
+        wantsBuffers: false,
+        readTimeoutMs: this.host.readTimeout,
+        onReply: (reply) => {
+          if (reply instanceof Error) this.discardWhenDone('UNWATCH failed');
+        },
+        onError: () => {},
+      });
+      this.flush(); // the UNWATCH reply drains the connection, and settle runs again
+      return;
+    }
+    this.state = 'released';
+    this.host.returnLease(this);
+  }
+}
