@@ -2,9 +2,10 @@
  * Cluster pipelines and transactions.
  *
  * A pipeline splits its commands by node, sends each node's share as one node pipeline (all in
- * parallel), and puts every reply back at its caller's index. Commands answered MOVED, ASK, TRYAGAIN or
- * CLUSTERDOWN, or lost with a node that could not be reached, are sent again — each to its own new
- * target, in their original order per node — for up to `maxRedirects` rounds:
+ * parallel), and puts every reply back at its caller's index. What happens to a failed entry is the
+ * decision table's call (policy.ts): redirected (MOVED, ASK) or sent again after a refresh (TRYAGAIN,
+ * CLUSTERDOWN, a node lost before it ran the command) — each to its own new target, in their original
+ * order per node — for up to `maxRedirects` rounds:
  *
  *   round: group by (node, asking) ─▶ node pipelines in parallel ─▶ replies in place
  *                                                        └─ redirected entries ─▶ next round
@@ -14,19 +15,13 @@
  */
 import { CommandFlags } from '../commands/command.js';
 import { CommandBatch } from '../client/pipeline.js';
-import {
-  AskError,
-  ClientClosedError,
-  ConnectionError,
-  InvalidArgumentError,
-  MovedError,
-  ReplyError,
-} from '../errors.js';
+import { decide } from '../client/policy.js';
+import { AskError, ClientClosedError, InvalidArgumentError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 import { fanOutOf, keysOfArgs, refusedInCluster } from './command-keys.js';
 import type { ClusterNode } from './nodes.js';
-import { commonSlot, failedBeforeSending, makeJob, type Job } from './job.js';
-import type { ClusterRouter } from './router.js';
+import { asNodeFailure, commonSlot, failedBeforeSending, makeJob, nodeLeftError, type Job } from './job.js';
+import { movedOf, type ClusterRouter } from './router.js';
 
 abstract class ClusterBatch extends CommandBatch {
   constructor(protected readonly router: ClusterRouter) {
@@ -101,8 +96,8 @@ export class ClusterPipeline extends ClusterBatch {
       }
       const runs: Promise<void>[] = [];
       for (const [node, group] of groups) {
-        if (group.plain.length > 0) runs.push(this.runGroup(node, group.plain, false, results, retry));
-        if (group.asking.length > 0) runs.push(this.runGroup(node, group.asking, true, results, retry));
+        if (group.plain.length > 0) runs.push(this.runGroup(node, group.plain, false, results, retry, round));
+        if (group.asking.length > 0) runs.push(this.runGroup(node, group.asking, true, results, retry, round));
       }
       await Promise.all(runs);
       if (retry.length === 0 || round >= this.router.options.maxRedirects) break;
@@ -128,10 +123,11 @@ export class ClusterPipeline extends ClusterBatch {
     asking: boolean,
     results: unknown[],
     retry: Entry[],
+    round: number,
   ): Promise<void> {
     let replies: unknown[];
     try {
-      if (node.isRetired) throw new ClientClosedError(`Cluster node ${node.address} left the topology.`);
+      if (node.isRetired) throw nodeLeftError(node.address, undefined);
       if (asking) {
         replies = await node.client.withConn(async (conn) => {
           const pipeline = conn.pipeline();
@@ -143,35 +139,57 @@ export class ClusterPipeline extends ClusterBatch {
         for (const e of entries) pipeline.add(e.job.command);
         replies = await pipeline.exec();
       }
-    } catch (err) {
-      const resend =
-        err instanceof ClientClosedError
-          ? !this.router.isClosed
-          : err instanceof ConnectionError && (failedBeforeSending(err) || entries.every((e) => e.job.readOnly));
-      if (err instanceof ConnectionError) this.router.nodeFailed(node);
+    } catch (caught) {
+      const err = asNodeFailure(caught, node);
+      const written = !failedBeforeSending(err);
+      let nodeFailed = false;
       for (const e of entries) {
         results[e.index] = err;
-        if (resend) retry.push({ ...e, asking: false, repick: true });
+        const action = this.decideFor(err, e, written, round);
+        if (action === 'retry' || action === 'retry-elsewhere') {
+          nodeFailed = true;
+          retry.push({ ...e, asking: false, repick: true });
+        }
       }
+      if (nodeFailed && !node.isRetired) this.router.nodeFailed(node);
       return;
     }
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       const reply = replies[i];
       results[e.index] = reply;
-      if (reply instanceof MovedError) {
-        const target = this.router.nodeAt(reply.address);
-        if (target === undefined) continue;
-        this.router.slots.moved(reply.slot, target);
-        this.router.scheduleRefresh();
-        retry.push({ ...e, node: target, asking: false, repick: false });
-      } else if (reply instanceof AskError) {
-        const target = this.router.nodeAt(reply.address);
-        if (target !== undefined) retry.push({ ...e, node: target, asking: true, repick: false });
-      } else if (reply instanceof ReplyError && (reply.code === 'TRYAGAIN' || reply.code === 'CLUSTERDOWN')) {
-        retry.push({ ...e, asking: false, repick: true });
+      if (!(reply instanceof Error)) continue;
+      switch (this.decideFor(reply, e, true, round)) {
+        case 'redirect': {
+          const moved = movedOf(reply)!;
+          const target = this.router.nodeAt(moved.address);
+          if (target === undefined) break;
+          this.router.slots.moved(moved.slot, target);
+          this.router.scheduleRefresh();
+          retry.push({ ...e, node: target, asking: false, repick: false });
+          break;
+        }
+        case 'ask': {
+          const target = this.router.nodeAt((reply as AskError).address);
+          if (target !== undefined) retry.push({ ...e, node: target, asking: true, repick: false });
+          break;
+        }
+        case 'retry':
+        case 'retry-elsewhere':
+          retry.push({ ...e, asking: false, repick: true });
+          break;
+        default:
       }
     }
+  }
+
+  private decideFor(error: unknown, entry: Entry, written: boolean, round: number) {
+    return decide(error, {
+      written,
+      mayRunTwice: entry.job.readOnly,
+      retriesLeft: this.router.options.maxRedirects - round,
+      cluster: true,
+    }).action;
   }
 }
 
@@ -189,29 +207,29 @@ export class ClusterTransaction extends ClusterBatch {
     for (let attempt = 0; ; attempt++) {
       if (node === undefined) throw new ClientClosedError('The cluster has no node to send to.');
       try {
-        if (node.isRetired) throw new ClientClosedError(`Cluster node ${node.address} left the topology.`);
+        if (node.isRetired) throw nodeLeftError(node.address, undefined);
         const tx = node.client.multi();
         for (const c of commands) tx.add(c);
         return await tx.exec();
-      } catch (err) {
-        if (attempt >= this.router.options.maxRedirects || this.router.isClosed) throw err;
-        const moved =
-          err instanceof ReplyError && err.code === 'EXECABORT' ? /MOVED (\d+) ([^\s)]+)/.exec(err.message) : null;
-        if (moved !== null) {
-          const target = this.router.nodeAt(moved[2]!);
+      } catch (caught) {
+        const err = asNodeFailure(caught, node);
+        if (this.router.isClosed) throw err;
+        const decision = decide(err, {
+          written: !failedBeforeSending(err),
+          mayRunTwice: false,
+          retriesLeft: this.router.options.maxRedirects - attempt,
+          cluster: true,
+        });
+        if (decision.action === 'redirect' && attempt < this.router.options.maxRedirects) {
+          const moved = movedOf(err)!;
+          const target = this.router.nodeAt(moved.address);
           if (target === undefined) throw err;
-          this.router.slots.moved(Number(moved[1]), target);
+          this.router.slots.moved(moved.slot, target);
           this.router.scheduleRefresh();
           node = target;
           continue;
         }
-        const waitable =
-          (err instanceof ReplyError &&
-            err.code === 'EXECABORT' &&
-            /\b(ASK|TRYAGAIN|CLUSTERDOWN)\b/.test(err.message)) ||
-          err instanceof ClientClosedError ||
-          (err instanceof ConnectionError && failedBeforeSending(err));
-        if (!waitable) throw err;
+        if (decision.action !== 'retry' && decision.action !== 'retry-elsewhere') throw err;
         // A slot half-migrated (ASK) cannot take a transaction until the move ends: wait, then try again.
         await this.router.backoff(attempt);
         await this.router.refreshSoon();

@@ -4,7 +4,7 @@
  */
 import type { CallOptions } from '../client/pending.js';
 import { CommandFlags, type Command } from '../commands/command.js';
-import { ConnectionError, CrossSlotError, TimeoutError } from '../errors.js';
+import { ClientClosedError, ConnectionError, CrossSlotError, TimeoutError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 import { keySlot } from './slots.js';
 
@@ -57,8 +57,27 @@ export function commonSlot(keys: readonly RedisArg[], what: string): number {
 }
 
 /** A transport failure that happened before anything was written (the dial failed): safe to send again. */
-export function failedBeforeSending(error: ConnectionError): boolean {
-  return error.duringDial;
+export function failedBeforeSending(error: unknown): boolean {
+  return error instanceof ConnectionError && error.duringDial;
+}
+
+/**
+ * A node the topology retired (its client closed) rejected a command it never sent. Not ClientClosedError:
+ * the cluster or sentinel client itself is alive, and the command may go to the node that replaced it.
+ */
+export function nodeLeftError(address: string, cause: unknown): ConnectionError {
+  return new ConnectionError(
+    `${address} left the topology before the command was sent there; it goes to the node that serves it now.`,
+    { cause, duringDial: true },
+  );
+}
+
+/** The failure as the decision table should see it: a retired node's ClientClosedError means "not sent". */
+export function asNodeFailure(
+  error: unknown,
+  node: { readonly isRetired: boolean; readonly address: string },
+): unknown {
+  return error instanceof ClientClosedError && node.isRetired ? nodeLeftError(node.address, error) : error;
 }
 
 /** The job's options with the time left until its deadline; a TimeoutError when none is left. */

@@ -7,12 +7,10 @@
  * which the cluster client answers by routing them afresh.
  */
 import { RedisClient } from '../client/client.js';
-import type { CallOptions } from '../client/pending.js';
-import type { Command } from '../commands/command.js';
 import type { Hook, PoolEventListener, PoolEventName } from '../client/hooks.js';
-import { ClientClosedError } from '../errors.js';
 import type { ConnectHookContext } from '../options.js';
 import { formatAddress, type NodeClientOptions } from './cluster-options.js';
+import { nodeLeftError } from './job.js';
 import type { NodeAddress } from './topology.js';
 
 export class ClusterNode {
@@ -43,18 +41,12 @@ export class ClusterNode {
   /** The node's client, made on first use. Throws ClientClosedError once the node is retired. */
   get client(): RedisClient {
     if (this.clientRef !== undefined) return this.clientRef;
-    if (this.retired) throw new ClientClosedError(`Cluster node ${this.address} left the topology.`);
+    if (this.retired) throw nodeLeftError(this.address, undefined);
     this.clientRef = this.makeClient(this);
     return this.clientRef;
   }
 
-  /** Sends one command through this node's client; a retired node rejects with ClientClosedError. */
-  dispatch<T>(command: Command<T>, options: CallOptions | undefined): Promise<T> {
-    if (this.retired) return Promise.reject(new ClientClosedError(`Cluster node ${this.address} left the topology.`));
-    return this.client.dispatch(command, options);
-  }
-
-  /** Closes the client: queued commands fail with ClientClosedError (and are re-routed), in-flight ones finish. */
+  /** Closes the client: queued commands fail (not sent, so they are re-routed), in-flight ones finish. */
   retire(): Promise<void> {
     this.retired = true;
     const client = this.clientRef;

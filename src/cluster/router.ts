@@ -2,21 +2,22 @@
  * Routes one command to the node that serves its slot, and follows the cluster's answers:
  *
  *   pick node ──send──▶ reply ─────────────────────────────────────────────▶ caller
- *                        ├─ MOVED     → slot map patched, refresh scheduled, sent to the new owner
- *                        ├─ ASK       → ASKING + command on one connection of the target; map unchanged
- *                        ├─ TRYAGAIN / CLUSTERDOWN → backoff (and refresh), picked again
- *                        ├─ node retired (ClientClosedError) → picked again from the fresh map
- *                        └─ ConnectionError → refresh; picked again if it cannot run a write twice
+ *                        └─ failure: policy.ts's decide() says
+ *                           ├─ redirect (MOVED)  → slot map patched, refresh scheduled, sent to the new owner
+ *                           ├─ ask (ASK)         → ASKING + command on one connection of the target; map unchanged
+ *                           ├─ retry / retry-elsewhere (TRYAGAIN, CLUSTERDOWN, a node that left the topology,
+ *                           │   a connection failure that cannot run a write twice) → backoff, refresh, picked again
+ *                           └─ fail → the caller
  *   at most `maxRedirects` times, then the last error goes to the caller.
  *
  * The topology refresh is one promise shared by everyone who asks while it runs; triggered refreshes
  * are spaced at least MIN_REFRESH_GAP_MS apart.
  */
-import { retryBackoff } from '../client/policy.js';
+import { decide, retryBackoff } from '../client/policy.js';
 import { AskError, ClientClosedError, ConnectionError, MovedError, RedisError, ReplyError } from '../errors.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
 import { mergeReplies, type FanOut } from './command-keys.js';
-import { failedBeforeSending, withRemaining, type Job } from './job.js';
+import { asNodeFailure, failedBeforeSending, nodeLeftError, withRemaining, type Job } from './job.js';
 import { NodeSet, type ClusterNode } from './nodes.js';
 import { parseClusterShards, parseClusterSlots, SlotMap, type Shard, type ShardDescription } from './topology.js';
 
@@ -141,41 +142,51 @@ export class ClusterRouter {
   }
 
   send<T>(node: ClusterNode, job: Job<T>): Promise<T> {
-    if (node.isRetired) return Promise.reject(new ClientClosedError(`Cluster node ${node.address} left the topology.`));
+    if (node.isRetired) return Promise.reject(nodeLeftError(node.address, undefined));
     const options = job.deadline === Number.POSITIVE_INFINITY ? job.options : withRemaining(job);
     if (options instanceof Error) return Promise.reject(options);
-    if (job.raw) return node.client.sendCommand(job.command.args, options) as Promise<T>;
-    return node.client.dispatch(job.command, options);
+    const sent = job.raw
+      ? (node.client.sendCommand(job.command.args, options) as Promise<T>)
+      : node.client.dispatch(job.command, options);
+    return sent.catch((error: unknown) => Promise.reject(asNodeFailure(error, node)));
   }
 
-  /** Follows one failure of `job` on `node`: redirect, wait and retry, or give up with the error. */
+  /** Follows one failure of `job` on `node` as the decision table says: redirect, wait and retry, or give up. */
   private async recover<T>(error: unknown, job: Job<T>, node: ClusterNode): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw error instanceof ClientClosedError ? error : new ClientClosedError();
       if (attempt >= this.options.maxRedirects) throw error;
+      const decision = decide(error, {
+        written: !failedBeforeSending(error),
+        mayRunTwice: job.readOnly || job.options?.idempotent === true,
+        retriesLeft: this.options.maxRedirects - attempt,
+        cluster: true,
+      });
       let next: ClusterNode | undefined;
       let asking = false;
-      if (error instanceof MovedError) {
-        next = this.nodeAt(error.address);
-        if (next === undefined) throw error;
-        this.slots.moved(error.slot, next);
-        this.scheduleRefresh();
-      } else if (error instanceof AskError) {
-        next = this.nodeAt(error.address);
-        if (next === undefined) throw error;
-        asking = true;
-      } else if (error instanceof ReplyError && (error.code === 'TRYAGAIN' || error.code === 'CLUSTERDOWN')) {
-        // The node client already retried these; wait longer here (a migration or a failover is under way).
-        await this.backoff(attempt);
-        if (error.code === 'CLUSTERDOWN') await this.refreshSoon();
-      } else if (error instanceof ClientClosedError) {
-        await this.refreshing?.catch(() => {});
-      } else if (error instanceof ConnectionError && this.mayResend(error, job)) {
-        this.nodeFailed(node);
-        await this.backoff(attempt);
-        await this.refreshSoon();
-      } else {
-        throw error;
+      switch (decision.action) {
+        case 'redirect': {
+          const moved = movedOf(error);
+          next = moved === undefined ? undefined : this.nodeAt(moved.address);
+          if (next === undefined) throw error;
+          this.slots.moved(moved!.slot, next);
+          this.scheduleRefresh();
+          break;
+        }
+        case 'ask':
+          next = this.nodeAt((error as AskError).address);
+          if (next === undefined) throw error;
+          asking = true;
+          break;
+        case 'retry':
+        case 'retry-elsewhere':
+          // The node client already spent its own retries: the node may be gone, so look at the topology again.
+          if (error instanceof ConnectionError && !node.isRetired) this.nodeFailed(node);
+          await this.backoff(attempt);
+          await this.refreshSoon();
+          break;
+        default:
+          throw error;
       }
       node = next ?? this.pick(job.slot, job.readOnly) ?? node;
       try {
@@ -186,13 +197,9 @@ export class ClusterRouter {
     }
   }
 
-  private mayResend(error: ConnectionError, job: Job): boolean {
-    return job.readOnly || job.options?.idempotent === true || failedBeforeSending(error);
-  }
-
   /** ASK: `ASKING` and the command, together on one connection of the target. */
   async sendAsking<T>(node: ClusterNode, job: Job<T>): Promise<T> {
-    if (node.isRetired) throw new ClientClosedError(`Cluster node ${node.address} left the topology.`);
+    if (node.isRetired) throw nodeLeftError(node.address, undefined);
     const signal = job.options?.signal;
     return node.client.withConn(
       async (conn) => {
@@ -354,6 +361,13 @@ export class ClusterRouter {
     this.refreshTimer = undefined;
     return Promise.all(this.nodes.retireAll()).then(() => undefined);
   }
+}
+
+/** The MOVED a failure carries: the reply itself, or the one that made a transaction abort. */
+export function movedOf(error: unknown): MovedError | undefined {
+  if (error instanceof MovedError) return error;
+  if (error instanceof ReplyError && error.refusedWith instanceof MovedError) return error.refusedWith;
+  return undefined;
 }
 
 function noSlotsError(): RedisError {

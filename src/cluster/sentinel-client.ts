@@ -15,7 +15,7 @@ import { CommandView, DispatchingCommands, type CommandDispatcher } from '../cli
 import { RedisClient } from '../client/client.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
-import { retryBackoff } from '../client/policy.js';
+import { decide, retryBackoff } from '../client/policy.js';
 import type { MessageListener, Subscription } from '../client/subscription.js';
 import { CommandFlags, type Command } from '../commands/command.js';
 import { ClientClosedError, ConnectionError, InvalidArgumentError, ReplyError } from '../errors.js';
@@ -23,7 +23,7 @@ import { resolveClientOptions, type ResolvedClientOptions } from '../options.js'
 import type { RedisArg, RespValue } from '../resp/types.js';
 import { formatAddress, type NodeClientOptions } from './cluster-options.js';
 import { MovingSubscriber } from './cluster-pubsub.js';
-import { failedBeforeSending } from './job.js';
+import { asNodeFailure, failedBeforeSending } from './job.js';
 import { fields, pickReplica, SentinelBatch, sleep, toAddress, toList } from './sentinel-parts.js';
 import type { NodeAddress } from './topology.js';
 
@@ -177,13 +177,15 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       if (this.isClosed) throw new ClientClosedError();
-      const readOnly = (command.flags & CommandFlags.READONLY) !== 0 || options?.idempotent === true;
-      const notRun =
-        error instanceof ClientClosedError ||
-        (error instanceof ReplyError && (error.code === 'READONLY' || error.code === 'MASTERDOWN')) ||
-        (error instanceof ConnectionError && (readOnly || failedBeforeSending(error)));
-      if (!notRun || Date.now() - started > this.failoverTimeout) throw error;
-      if (!(error instanceof ClientClosedError) || this.served === node) {
+      error = asNodeFailure(error, { isRetired: node.isRetired, address: formatAddress(node.address) });
+      const decision = decide(error, {
+        written: !failedBeforeSending(error),
+        mayRunTwice: (command.flags & CommandFlags.READONLY) !== 0 || options?.idempotent === true,
+        // Commands that may go again wait for the new master up to failoverTimeout, however many attempts that takes.
+        retriesLeft: Date.now() - started > this.failoverTimeout ? 0 : 1,
+      });
+      if (decision.action !== 'retry' && decision.action !== 'retry-elsewhere') throw error;
+      if (!node.isRetired || this.served === node) {
         // The node failed or refused: wait a little, then ask the sentinels where the master is now.
         await sleep(retryBackoff(attempt, 50, 500));
         await this.rediscover().catch(() => {});
