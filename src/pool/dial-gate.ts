@@ -108,10 +108,14 @@ export class DialGate<C extends Poolable> {
         const cause = new TimeoutError(`Dial timed out after ${options.dialTimeout} ms (dialTimeout).`);
         controller.abort(cause);
         reject(
-          new ConnectionError(`${options.name}: dial timed out after ${options.dialTimeout} ms.`, {
-            cause,
-            duringDial: true,
-          }),
+          new ConnectionError(
+            `${options.name}: dial timed out after ${options.dialTimeout} ms (dialTimeout): the server did not ` +
+              'accept the connection or complete the handshake in time. Check that it is up and not overloaded.',
+            {
+              cause,
+              duringDial: true,
+            },
+          ),
         );
       }, options.dialTimeout);
       this.cancellers.add(cancel);
