@@ -20,40 +20,7 @@ export interface CacheSettings {
 }
 
 /** The read commands cached by default: deterministic replies that depend on their keys' values only. */
-export const DEFAULT_CACHED_COMMANDS: readonly string[] = Object.freeze([
-  'GET',
-  'MGET',
-  'GETRANGE',
-  'STRLEN',
-  'GETBIT',
-  'BITCOUNT',
-  'BITPOS',
-  'EXISTS',
-  'TYPE',
-  'HGET',
-  'HMGET',
-  'HGETALL',
-  'HEXISTS',
-  'HKEYS',
-  'HVALS',
-  'HLEN',
-  'HSTRLEN',
-  'LRANGE',
-  'LLEN',
-  'LINDEX',
-  'SMEMBERS',
-  'SISMEMBER',
-  'SMISMEMBER',
-  'SCARD',
-  'ZSCORE',
-  'ZMSCORE',
-  'ZCARD',
-  'ZCOUNT',
-  'ZLEXCOUNT',
-  'ZRANGE',
-  'ZRANK',
-  'ZREVRANK',
-]);
+export { DEFAULT_CACHED_COMMANDS } from '../commands/registry.js';
 
 /** Awaits one reply on a connection (the shape of the connection's ReplyHandler). */
 export interface ReplySink {

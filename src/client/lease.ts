@@ -73,8 +73,11 @@ export class Lease implements ConnectionOwner {
     else this.state = 'leased';
   }
 
-  /** Records that a command changed the connection's state, so that release undoes it or discards the connection. */
-  noteEffect(effect: StateEffect): void {
+  /**
+   * Records that a command changes the connection's state, so that release undoes it or discards the
+   * connection. `command` tells MULTI (opens a transaction) from EXEC and DISCARD (close it, with every WATCH).
+   */
+  noteEffect(effect: StateEffect, command = ''): void {
     switch (effect) {
       case 'watch':
         this.watching = true;
@@ -83,8 +86,8 @@ export class Lease implements ConnectionOwner {
         this.watching = false;
         return;
       case 'transaction':
-        // MULTI opens, EXEC/DISCARD close; the transaction path calls transactionEnded() when EXEC's reply is in.
-        this.transactionOpen = true;
+        if (command === 'EXEC' || command === 'DISCARD') this.transactionEnded();
+        else this.transactionOpen = true;
         return;
       default:
         this.discardReason ??= `state (${effect})`;

@@ -40,9 +40,9 @@ export class PinnedConnection extends AsyncCommands implements Resender {
     if (this.released) {
       return Promise.reject(new ClientClosedError('This pinned connection was released when withConn() returned.'));
     }
-    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0 || command.args[0] === 'UNWATCH') {
-      const state = describeRaw(command.args).state;
-      if (state !== undefined) this.lease.noteEffect(state);
+    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) {
+      const info = describeRaw(command.args);
+      if (info.state !== undefined) this.lease.noteEffect(info.state, info.name);
     }
     const pending = new PendingCommand<T>(this, command, this.host.options.readTimeout, this.callOptions);
     if (pending.settled) return pending.promise;
@@ -58,7 +58,7 @@ export class PinnedConnection extends AsyncCommands implements Resender {
       return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
     }
     const command = rawCommand(args, options?.buffers === true);
-    if (command.state === 'unwatch') this.lease.noteEffect('unwatch');
+    if (command.state === 'unwatch') this.lease.noteEffect('unwatch'); // not CONNECTION_STATE: it clears state
     return this.execute(command);
   }
 
@@ -74,6 +74,7 @@ export class PinnedConnection extends AsyncCommands implements Resender {
   }
 
   unwatch(): Promise<'OK'> {
+    this.lease.noteEffect('unwatch');
     return this.execute<'OK'>({ args: ['UNWATCH'], decode: (r) => r as 'OK', flags: 0 });
   }
 

@@ -140,8 +140,8 @@ function noteEffects(lease: Lease | undefined, commands: readonly Command[]): vo
   if (lease === undefined) return;
   for (const c of commands) {
     if ((c.flags & CommandFlags.CONNECTION_STATE) === 0 && String(c.args[0]).toUpperCase() !== 'UNWATCH') continue;
-    const state = describeRaw(c.args).state;
-    if (state !== undefined) lease.noteEffect(state);
+    const info = describeRaw(c.args);
+    if (info.state !== undefined) lease.noteEffect(info.state, info.name);
   }
 }
 

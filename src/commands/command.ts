@@ -13,6 +13,8 @@ export const CommandFlags = {
   CACHEABLE: 1 << 3,
   /** Changes connection state (SELECT, CLIENT SETNAME…): only allowed on a pinned connection. */
   CONNECTION_STATE: 1 << 4,
+  /** Enters or leaves pub/sub mode ((UN)(P|S)SUBSCRIBE): the connection then carries pushes, not replies. */
+  PUBSUB: 1 << 5,
 } as const;
 
 /**

@@ -16,7 +16,9 @@ export function rawCommand(args: RedisArg[], buffers: boolean): RawCommand {
     throw new InvalidArgumentError('sendCommand expects a non-empty array of arguments.');
   }
   const info = describeRaw(args);
-  const flags = buffers ? info.flags | CommandFlags.BUFFERS : info.flags;
+  // A raw command carries no `keys`, so the cache cannot track it: it always asks the server.
+  const own = info.flags & ~CommandFlags.CACHEABLE;
+  const flags = buffers ? own | CommandFlags.BUFFERS : own;
   return info.blockMs === undefined
     ? { args, decode: undefined, flags, name: info.name, state: info.state }
     : { args, decode: undefined, flags, blockMs: info.blockMs, name: info.name, state: info.state };

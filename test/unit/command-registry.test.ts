@@ -1,0 +1,690 @@
+// The command registry: lookups, subcommands, key positions, block timeouts, state effects — and the typed
+// builders agree with it (every CommandSet method, with sample arguments).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
+import { CommandFlags, type Command } from '../../src/commands/command.js';
+import { CommandSet } from '../../src/commands/command-set.js';
+import {
+  DEFAULT_CACHED_COMMANDS,
+  commandSpec,
+  commandSpecs,
+  describeRaw,
+  keysOf,
+  type StateEffect,
+} from '../../src/commands/registry.js';
+import { fanOutOf, keysOfArgs, refusedInCluster } from '../../src/cluster/command-keys.js';
+import type { RedisArg } from '../../src/resp/types.js';
+
+const F = CommandFlags;
+
+describe('command registry: lookup', () => {
+  test('finds commands in any case, from strings or Buffers', () => {
+    for (const name of ['GET', 'get', 'Get', Buffer.from('gEt')]) {
+      const spec = commandSpec([name, 'k']);
+      assert.equal(spec?.name, 'GET', String(name));
+      assert.equal(spec.flags, F.READONLY | F.CACHEABLE);
+    }
+    assert.equal(commandSpec(['SET', 'k', 'v'])?.flags, F.NONE);
+    assert.equal(commandSpec(['NOSUCHCOMMAND', 'k']), undefined);
+    assert.equal(commandSpec([42]), undefined);
+  });
+
+  test('container commands resolve to their subcommand when it is known', () => {
+    assert.equal(commandSpec(['client', 'setname', 'x'])?.name, 'CLIENT SETNAME');
+    assert.equal(commandSpec(['CLIENT', 'Tracking', 'on'])?.name, 'CLIENT TRACKING');
+    assert.equal(commandSpec(['config', 'GET', 'maxmemory'])?.name, 'CONFIG GET');
+    assert.equal(commandSpec(['XGROUP', 'CREATE', 's', 'g', '$'])?.name, 'XGROUP CREATE');
+    assert.equal(commandSpec([Buffer.from('object'), Buffer.from('encoding'), 'k'])?.name, 'OBJECT ENCODING');
+    // An unknown subcommand, or none, gives the container.
+    assert.equal(commandSpec(['CLIENT', 'NOSUCH'])?.name, 'CLIENT');
+    assert.equal(commandSpec(['CONFIG'])?.name, 'CONFIG');
+    // Not a container: the second argument is not a subcommand.
+    assert.equal(commandSpec(['GET', 'setname'])?.name, 'GET');
+    const containers =
+      'CLIENT CONFIG SCRIPT FUNCTION OBJECT XINFO XGROUP MEMORY ACL CLUSTER COMMAND LATENCY SLOWLOG PUBSUB MODULE';
+    for (const container of containers.split(' ')) {
+      const subs = commandSpecs().filter((s) => s.name.startsWith(`${container} `));
+      assert.ok(subs.length > 0, `${container} has subcommands`);
+      for (const sub of subs) assert.equal(commandSpec(sub.name.toLowerCase().split(' '))?.name, sub.name);
+    }
+  });
+
+  test('covers the newer commands', () => {
+    const newer =
+      'CLIENT SETINFO, CLIENT NO-TOUCH, WAITAOF, HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT, HTTL, HPTTL, ' +
+      'HEXPIRETIME, HPEXPIRETIME, HPERSIST, HGETDEL, HGETEX, HSETEX';
+    for (const name of newer.split(', ')) assert.equal(commandSpec(name.split(' '))?.name, name);
+    assert.equal(commandSpec(['HTTL', 'h', 'FIELDS', 1, 'f'])?.flags, F.READONLY);
+    assert.equal(commandSpec(['HEXPIRE', 'h', 10, 'FIELDS', 1, 'f'])?.flags, F.NONE);
+    assert.deepEqual(keysOf(['HGETEX', 'h', 'EX', 10, 'FIELDS', 1, 'f']), ['h']);
+  });
+
+  test('every spec name is unique, and the table holds every Redis 7.0 command', () => {
+    const names = commandSpecs().map((s) => s.name);
+    assert.equal(new Set(names).size, names.length);
+    assert.ok(names.length >= 380, `only ${names.length} specs`);
+  });
+
+  test('DEFAULT_CACHED_COMMANDS is the CACHEABLE specs, all read-only and keyed', () => {
+    const cacheable = commandSpecs().filter((s) => (s.flags & F.CACHEABLE) !== 0);
+    assert.deepEqual([...DEFAULT_CACHED_COMMANDS].sort(), cacheable.map((s) => s.name).sort());
+    assert.ok(DEFAULT_CACHED_COMMANDS.includes('GET') && DEFAULT_CACHED_COMMANDS.includes('ZREVRANK'));
+    assert.equal(DEFAULT_CACHED_COMMANDS.includes('SET'), false);
+    for (const spec of cacheable) {
+      assert.ok((spec.flags & F.READONLY) !== 0, `${spec.name} is read-only`);
+      assert.ok(spec.keySpecs !== undefined, `${spec.name} has keys`);
+    }
+    assert.throws(() => (DEFAULT_CACHED_COMMANDS as string[]).push('SET'));
+  });
+});
+
+describe('command registry: keys', () => {
+  const cases: [RedisArg[], RedisArg[] | undefined][] = [
+    // one key, several, all but the timeout, every other
+    [['GET', 'k'], ['k']],
+    [
+      ['mget', 'a', 'b', 'c'],
+      ['a', 'b', 'c'],
+    ],
+    [
+      ['BLPOP', 'a', 'b', 5],
+      ['a', 'b'],
+    ],
+    [
+      ['MSET', 'a', 1, 'b', 2],
+      ['a', 'b'],
+    ],
+    [
+      ['RENAME', 'a', 'b'],
+      ['a', 'b'],
+    ],
+    [
+      ['LCS', 'a', 'b', 'LEN'],
+      ['a', 'b'],
+    ],
+    // destination first, then sources
+    [
+      ['SINTERSTORE', 'd', 'a', 'b'],
+      ['d', 'a', 'b'],
+    ],
+    [
+      ['BITOP', 'AND', 'd', 'a', 'b'],
+      ['d', 'a', 'b'],
+    ],
+    // numkeys
+    [
+      ['EVAL', 'return 1', 2, 'a', 'b', 'arg'],
+      ['a', 'b'],
+    ],
+    [['EVALSHA', 'abc', 0, 'arg'], []],
+    [['FCALL_RO', 'f', 1, 'a', 'x'], ['a']],
+    [
+      ['ZUNIONSTORE', 'd', 2, 'a', 'b', 'WEIGHTS', 1, 2],
+      ['d', 'a', 'b'],
+    ],
+    [
+      ['BLMPOP', 1.5, 2, 'a', 'b', 'LEFT'],
+      ['a', 'b'],
+    ],
+    [['LMPOP', 1, 'a', 'RIGHT', 'COUNT', 2], ['a']],
+    [['EVAL', 'return 1', 'x'], []],
+    // after a keyword
+    [
+      ['XREAD', 'COUNT', 1, 'BLOCK', 0, 'STREAMS', 'a', 'b', '$', '$'],
+      ['a', 'b'],
+    ],
+    [['xreadgroup', 'GROUP', 'STREAMS', 'c', 'streams', 'a', '>'], ['a']],
+    [
+      ['SORT', 'k', 'BY', 'w_*', 'STORE', 'd'],
+      ['k', 'd'],
+    ],
+    [
+      ['GEORADIUS', 'k', 0, 0, 5, 'km', 'STOREDIST', 'd'],
+      ['k', 'd'],
+    ],
+    [
+      ['MIGRATE', 'h', 6379, '', 0, 5000, 'KEYS', 'a', 'b'],
+      ['a', 'b'],
+    ],
+    [['MIGRATE', 'h', 6379, 'k', 0, 5000], ['k']],
+    // subcommands
+    [['XGROUP', 'CREATE', 's', 'g', '$'], ['s']],
+    [['XINFO', 'STREAM', 's'], ['s']],
+    [['OBJECT', 'ENCODING', 'k'], ['k']],
+    [['MEMORY', 'USAGE', 'k', 'SAMPLES', 5], ['k']],
+    [['XGROUP', 'HELP'], undefined],
+    [['CLIENT', 'SETNAME', 'x'], undefined],
+    // shard channels route like keys
+    [['SPUBLISH', 'ch', 'msg'], ['ch']],
+    [
+      ['SSUBSCRIBE', 'a', 'b'],
+      ['a', 'b'],
+    ],
+    // keyless
+    [['PING'], undefined],
+    [['PUBLISH', 'ch', 'msg'], undefined],
+    [['SCRIPT', 'LOAD', 'return 1'], undefined],
+    // unknown (a module command): the first argument is guessed
+    [['JSON.GET', 'doc', '$'], ['doc']],
+    [['NOSUCH'], undefined],
+  ];
+  for (const [args, keys] of cases) {
+    test(args.map(String).join(' '), () => {
+      assert.deepEqual(keysOf(args), keys);
+      assert.deepEqual(keysOfArgs(args), keys);
+    });
+  }
+});
+
+describe('command registry: blocking', () => {
+  const cases: [RedisArg[], number | undefined][] = [
+    [['BLPOP', 'a', 'b', 2], 2000],
+    [['brpop', 'a', '0.5'], 500],
+    [['BZPOPMIN', 'a', 0], 0],
+    [['BZPOPMAX', 'a', Buffer.from('3')], 3000],
+    [['BRPOPLPUSH', 'a', 'b', 1], 1000],
+    [['BLMOVE', 'a', 'b', 'LEFT', 'RIGHT', 0.25], 250],
+    [['BLMPOP', 4, 1, 'a', 'LEFT'], 4000],
+    [['BZMPOP', 0, 1, 'a', 'MIN'], 0],
+    [['WAIT', 1, 250], 250],
+    [['WAITAOF', 1, 0, 100n], 100],
+    [['XREAD', 'BLOCK', 100, 'STREAMS', 's', '$'], 100],
+    [['XREAD', 'block', '0', 'STREAMS', 's', '$'], 0],
+    [['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', 1, 'BLOCK', 50, 'STREAMS', 's', '>'], 50],
+    // Unreadable or negative timeouts read as forever: the server's error then arrives without a deadline.
+    [['BLPOP', 'a', 'soon'], 0],
+    [['BLPOP', 'a', -1], 0],
+  ];
+  for (const [args, blockMs] of cases) {
+    test(args.map(String).join(' '), () => {
+      const raw = describeRaw(args);
+      assert.equal(raw.blockMs, blockMs);
+      assert.equal(commandSpec(args)?.blockMs?.(args), blockMs);
+      assert.ok((raw.flags & F.BLOCKING) !== 0);
+    });
+  }
+
+  test('XREAD without BLOCK does not block, even with a stream or group named BLOCK', () => {
+    for (const args of [
+      ['XREAD', 'COUNT', 5, 'STREAMS', 's', '0'],
+      ['XREAD', 'STREAMS', 'BLOCK', '0'],
+      ['XREADGROUP', 'GROUP', 'BLOCK', 'BLOCK', 'STREAMS', 's', '>'],
+    ]) {
+      const raw = describeRaw(args);
+      assert.equal(raw.blockMs, undefined, args.join(' '));
+      assert.equal(raw.flags & F.BLOCKING, 0);
+    }
+    assert.equal(describeRaw(['XREAD', 'STREAMS', 's', '0']).flags, F.READONLY);
+    // The spec says "may block"; only a call decides.
+    assert.ok((commandSpec(['XREAD'])!.flags & F.BLOCKING) !== 0);
+  });
+
+  test('every BLOCKING spec has a block reader, and only those', () => {
+    const blocking = commandSpecs().filter((s) => (s.flags & F.BLOCKING) !== 0);
+    assert.deepEqual(blocking.map((s) => s.name).sort(), [
+      'BLMOVE',
+      'BLMPOP',
+      'BLPOP',
+      'BRPOP',
+      'BRPOPLPUSH',
+      'BZMPOP',
+      'BZPOPMAX',
+      'BZPOPMIN',
+      'WAIT',
+      'WAITAOF',
+      'XREAD',
+      'XREADGROUP',
+    ]);
+    for (const spec of commandSpecs()) assert.equal(spec.blockMs !== undefined, blocking.includes(spec), spec.name);
+  });
+});
+
+describe('command registry: state effects', () => {
+  const effects: [string, StateEffect][] = [
+    ['SELECT 1', 'db'],
+    ['MULTI', 'transaction'],
+    ['EXEC', 'transaction'],
+    ['DISCARD', 'transaction'],
+    ['WATCH k', 'watch'],
+    ['UNWATCH', 'unwatch'],
+    ['SUBSCRIBE c', 'subscribe'],
+    ['PSUBSCRIBE p*', 'subscribe'],
+    ['SSUBSCRIBE c', 'subscribe'],
+    ['UNSUBSCRIBE', 'subscribe'],
+    ['PUNSUBSCRIBE', 'subscribe'],
+    ['SUNSUBSCRIBE', 'subscribe'],
+    ['MONITOR', 'monitor'],
+    ['HELLO 3', 'protocol'],
+    ['AUTH secret', 'auth'],
+    ['CLIENT SETNAME x', 'name'],
+    ['CLIENT SETINFO LIB-NAME x', 'name'],
+    ['CLIENT TRACKING ON', 'tracking'],
+    ['CLIENT CACHING YES', 'tracking'],
+    ['CLIENT REPLY OFF', 'reply'],
+    ['RESET', 'reset'],
+    ['QUIT', 'quit'],
+    ['READONLY', 'readonly'],
+    ['READWRITE', 'readonly'],
+    ['CLIENT NO-EVICT ON', 'no-evict'],
+    ['CLIENT NO-TOUCH ON', 'no-touch'],
+  ];
+  for (const [command, effect] of effects) {
+    test(command, () => {
+      const args = command.toLowerCase().split(' ');
+      const raw = describeRaw(args);
+      assert.equal(raw.state, effect);
+      assert.equal(commandSpec(args)?.state, effect);
+      // UNWATCH only returns the connection to its clean state.
+      assert.equal((raw.flags & F.CONNECTION_STATE) !== 0, effect !== 'unwatch');
+    });
+  }
+
+  test('CONNECTION_STATE is set exactly on specs with a state effect other than unwatch', () => {
+    for (const spec of commandSpecs()) {
+      const expected = spec.state !== undefined && spec.state !== 'unwatch';
+      assert.equal((spec.flags & F.CONNECTION_STATE) !== 0, expected, spec.name);
+    }
+  });
+
+  test('the PUBSUB flag marks the (un)subscribe family only', () => {
+    const pubsub = commandSpecs().filter((s) => (s.flags & F.PUBSUB) !== 0);
+    assert.deepEqual(pubsub.map((s) => s.name).sort(), [
+      'PSUBSCRIBE',
+      'PUNSUBSCRIBE',
+      'SSUBSCRIBE',
+      'SUBSCRIBE',
+      'SUNSUBSCRIBE',
+      'UNSUBSCRIBE',
+    ]);
+    assert.equal(describeRaw(['PUBLISH', 'c', 'm']).flags & F.PUBSUB, 0);
+  });
+
+  test('ordinary commands have none; unknown commands are described with no flags', () => {
+    assert.equal(describeRaw(['CLIENT', 'GETNAME']).state, undefined);
+    assert.equal(describeRaw(['GET', 'k']).state, undefined);
+    assert.deepEqual(describeRaw(['foo.bar', 'k']), {
+      name: 'FOO.BAR',
+      flags: F.NONE,
+      blockMs: undefined,
+      state: undefined,
+    });
+    assert.equal(describeRaw(['CLIENT', 'nosuch']).name, 'CLIENT');
+  });
+});
+
+describe('command registry: cluster', () => {
+  test('fan-out rules and refusals', () => {
+    assert.deepEqual(fanOutOf(['dbsize']), { nodes: 'masters', merge: 'sum' });
+    assert.deepEqual(fanOutOf(['SCRIPT', 'exists', 'a']), { nodes: 'masters', merge: 'and' });
+    assert.deepEqual(fanOutOf(['CONFIG', 'SET', 'x', 'y']), { nodes: 'all', merge: 'all' });
+    assert.equal(fanOutOf(['CONFIG', 'GET', 'x']), undefined);
+    assert.equal(fanOutOf(['PING']), undefined);
+    assert.match(refusedInCluster(['scan', 0]) ?? '', /scanIterator/);
+    assert.match(refusedInCluster(['SELECT', 1]) ?? '', /database 0/);
+    assert.match(refusedInCluster(['WAITAOF', 1, 0, 0]) ?? '', /withConn/);
+    assert.equal(refusedInCluster(['GET', 'k']), undefined);
+  });
+});
+
+// ---- The typed builders agree with the registry ----
+
+/** Records the Command each method builds. */
+class Recorder extends CommandSet<'chain'> {
+  private last: Command | undefined;
+  protected execute<T>(command: Command<T>): this {
+    this.last = command;
+    return this;
+  }
+  /** The command built since the last take(). */
+  take(): Command | undefined {
+    const command = this.last;
+    this.last = undefined;
+    return command;
+  }
+}
+
+type MethodName = Exclude<
+  { [K in keyof Recorder]: Recorder[K] extends (...args: never[]) => unknown ? K : never }[keyof Recorder],
+  'take'
+>;
+type Samples = { [M in MethodName]: readonly Parameters<Recorder[M]>[] };
+
+const S = { key: 's', id: '$' };
+
+/** Sample arguments for every method; a method without samples fails to compile and fails the test below. */
+const SAMPLES: Samples = {
+  get: [['k']],
+  getBuffer: [['k']],
+  set: [
+    ['k', 'v'],
+    ['k', 'v', { ex: 5, nx: true, get: true }],
+  ],
+  setNx: [['k', 'v']],
+  mGet: [[['a', 'b']]],
+  mGetBuffer: [[['a', 'b']]],
+  mSet: [[{ a: '1', b: '2' }]],
+  mSetNx: [
+    [
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+    ],
+  ],
+  incr: [['k']],
+  incrBy: [['k', 2]],
+  incrByFloat: [['k', 1.5]],
+  decr: [['k']],
+  decrBy: [['k', 2n]],
+  append: [['k', 'v']],
+  getDel: [['k']],
+  getDelBuffer: [['k']],
+  getEx: [['k'], ['k', { px: 100 }]],
+  getExBuffer: [['k', { persist: true }]],
+  getRange: [['k', 0, -1]],
+  getRangeBuffer: [['k', 0, -1]],
+  setRange: [['k', 2, 'v']],
+  strLen: [['k']],
+  del: [['k'], [['a', 'b']]],
+  unlink: [[['a', 'b']]],
+  exists: [[['a', 'b']]],
+  touch: [['k']],
+  expire: [
+    ['k', 10],
+    ['k', 10, 'NX'],
+  ],
+  pExpire: [['k', 100]],
+  expireAt: [['k', 1_900_000_000]],
+  pExpireAt: [['k', new Date(1_900_000_000_000)]],
+  expireTime: [['k']],
+  pExpireTime: [['k']],
+  ttl: [['k']],
+  pTtl: [['k']],
+  persist: [['k']],
+  type: [['k']],
+  rename: [['a', 'b']],
+  renameNx: [['a', 'b']],
+  keys: [['user:*']],
+  randomKey: [[]],
+  scan: [[0], [0, { match: 'a*', count: 10, type: 'string' }]],
+  copy: [['a', 'b', { replace: true }]],
+  dump: [['k']],
+  restore: [['k', 0, Buffer.from('x'), { replace: true }]],
+  hGet: [['h', 'f']],
+  hGetBuffer: [['h', 'f']],
+  hSet: [
+    ['h', 'f', 'v'],
+    ['h', { a: '1' }],
+  ],
+  hSetNx: [['h', 'f', 'v']],
+  hGetAll: [['h']],
+  hGetAllBuffer: [['h']],
+  hMGet: [['h', ['a', 'b']]],
+  hMGetBuffer: [['h', ['a']]],
+  hDel: [['h', ['a', 'b']]],
+  hExists: [['h', 'f']],
+  hIncrBy: [['h', 'f', 1]],
+  hIncrByFloat: [['h', 'f', 0.5]],
+  hKeys: [['h']],
+  hVals: [['h']],
+  hLen: [['h']],
+  hStrLen: [['h', 'f']],
+  hRandField: [['h']],
+  hRandFieldCount: [['h', 2]],
+  hRandFieldWithValues: [['h', 2]],
+  hScan: [['h', 0, { match: 'a*' }]],
+  lPush: [['l', ['a', 'b']]],
+  rPush: [['l', 'a']],
+  lPushX: [['l', 'a']],
+  rPushX: [['l', 'a']],
+  lPop: [['l']],
+  lPopBuffer: [['l']],
+  lPopCount: [['l', 2]],
+  rPop: [['l']],
+  rPopBuffer: [['l']],
+  rPopCount: [['l', 2]],
+  lRange: [['l', 0, -1]],
+  lRangeBuffer: [['l', 0, -1]],
+  lLen: [['l']],
+  lIndex: [['l', 0]],
+  lIndexBuffer: [['l', 0]],
+  lSet: [['l', 0, 'v']],
+  lRem: [['l', 0, 'v']],
+  lTrim: [['l', 0, 9]],
+  lInsert: [['l', 'BEFORE', 'p', 'v']],
+  lPos: [['l', 'v', { rank: 1 }]],
+  lPosCount: [['l', 'v', 0]],
+  lMove: [['a', 'b', 'LEFT', 'RIGHT']],
+  blPop: [
+    [['a', 'b'], 2],
+    ['a', 0],
+  ],
+  blPopBuffer: [['a', 0.5]],
+  brPop: [[['a', 'b'], 1]],
+  brPopBuffer: [['a', 1]],
+  blMove: [['a', 'b', 'LEFT', 'RIGHT', 1.5]],
+  lMPop: [[['a', 'b'], 'LEFT', { count: 2 }]],
+  blMPop: [[['a', 'b'], 'RIGHT', 3, { count: 2 }]],
+  sAdd: [['s', ['a', 'b']]],
+  sRem: [['s', 'a']],
+  sMembers: [['s']],
+  sMembersBuffer: [['s']],
+  sIsMember: [['s', 'a']],
+  smIsMember: [['s', ['a', 'b']]],
+  sCard: [['s']],
+  sPop: [['s']],
+  sPopCount: [['s', 2]],
+  sRandMember: [['s']],
+  sRandMemberCount: [['s', -2]],
+  sInter: [[['a', 'b']]],
+  sUnion: [[['a', 'b']]],
+  sDiff: [[['a', 'b']]],
+  sInterStore: [['d', ['a', 'b']]],
+  sUnionStore: [['d', ['a', 'b']]],
+  sDiffStore: [['d', 'a']],
+  sInterCard: [[['a', 'b'], { limit: 5 }]],
+  sMove: [['a', 'b', 'm']],
+  sScan: [['s', 0]],
+  zAdd: [
+    ['z', { value: 'a', score: 1 }],
+    ['z', [{ value: 'a', score: 1 }], { nx: true }],
+  ],
+  zAddIncr: [['z', { value: 'a', score: 1 }]],
+  zRem: [['z', ['a']]],
+  zScore: [['z', 'a']],
+  zmScore: [['z', ['a', 'b']]],
+  zIncrBy: [['z', 2, 'a']],
+  zCard: [['z']],
+  zCount: [['z', -Infinity, '(5']],
+  zLexCount: [['z', '-', '+']],
+  zRange: [
+    ['z', 0, -1],
+    ['z', 0, 10, { by: 'SCORE', rev: true, limit: { offset: 0, count: 5 } }],
+  ],
+  zRangeBuffer: [['z', 0, -1]],
+  zRangeWithScores: [['z', 0, -1]],
+  zRank: [['z', 'a']],
+  zRevRank: [['z', 'a']],
+  zPopMin: [['z']],
+  zPopMinCount: [['z', 2]],
+  zPopMax: [['z']],
+  zPopMaxCount: [['z', 2]],
+  bzPopMin: [[['a', 'b'], 1]],
+  bzPopMax: [['a', 0]],
+  zMPop: [[['a', 'b'], 'MIN', { count: 2 }]],
+  bzMPop: [[['a', 'b'], 'MAX', 0.5]],
+  zRemRangeByRank: [['z', 0, 1]],
+  zRemRangeByScore: [['z', 0, 1]],
+  zRemRangeByLex: [['z', '-', '+']],
+  zUnionStore: [['d', ['a', 'b'], { weights: [1, 2], aggregate: 'MAX' }]],
+  zInterStore: [['d', ['a', 'b']]],
+  zDiffStore: [['d', ['a', 'b']]],
+  zRandMember: [['z']],
+  zScan: [['z', 0, { count: 5 }]],
+  xAdd: [
+    ['s', '*', { f: 'v' }],
+    ['s', '*', { f: 'v' }, { noMkStream: true, trim: { strategy: 'MAXLEN', threshold: 10 } }],
+  ],
+  xTrim: [['s', { strategy: 'MINID', threshold: '0-1', approximate: true }]],
+  xLen: [['s']],
+  xDel: [['s', ['1-1', '1-2']]],
+  xRange: [['s', '-', '+', { count: 5 }]],
+  xRevRange: [['s', '+', '-']],
+  xRead: [
+    [S],
+    [S, { block: 100 }],
+    [
+      [
+        { key: 'a', id: '0' },
+        { key: 'b', id: '0' },
+      ],
+      { count: 5, block: 0 },
+    ],
+  ],
+  xReadGroup: [
+    ['g', 'c', S],
+    ['g', 'c', [S, { key: 't', id: '>' }], { block: 10, count: 1, noAck: true }],
+  ],
+  xGroupCreate: [['s', 'g', '$', { mkStream: true }]],
+  xGroupDestroy: [['s', 'g']],
+  xGroupCreateConsumer: [['s', 'g', 'c']],
+  xGroupDelConsumer: [['s', 'g', 'c']],
+  xGroupSetId: [['s', 'g', '0']],
+  xAck: [['s', 'g', ['1-1']]],
+  xPending: [['s', 'g']],
+  xPendingRange: [['s', 'g', '-', '+', 10, { idle: 100, consumer: 'c' }]],
+  xClaim: [['s', 'g', 'c', 100, ['1-1'], { force: true }]],
+  xClaimJustId: [['s', 'g', 'c', 100, '1-1']],
+  xAutoClaim: [['s', 'g', 'c', 100, '0-0', { count: 5 }]],
+  pfAdd: [['p', ['a', 'b']]],
+  pfCount: [[['a', 'b']]],
+  pfMerge: [['d', ['a', 'b']]],
+  setBit: [['b', 7, 1]],
+  getBit: [['b', 7]],
+  bitCount: [['b'], ['b', { start: 0, end: 1, unit: 'BIT' }]],
+  bitPos: [['b', 1, { start: 0 }]],
+  bitOp: [
+    ['AND', 'd', ['a', 'b']],
+    ['NOT', 'd', 'a'],
+  ],
+  bitField: [['b', [{ op: 'INCRBY', encoding: 'u8', offset: 0, increment: 1 }]]],
+  bitFieldRo: [['b', [{ op: 'GET', encoding: 'u8', offset: 0 }]]],
+  geoAdd: [['g', { member: 'm', longitude: 1, latitude: 2 }]],
+  geoDist: [['g', 'a', 'b', 'km']],
+  geoPos: [['g', ['a', 'b']]],
+  geoHash: [['g', 'a']],
+  geoSearch: [['g', { member: 'm' }, { radius: 5, unit: 'km' }, { count: 3 }]],
+  geoSearchWith: [['g', { longitude: 1, latitude: 2 }, { width: 5, height: 5, unit: 'm' }, { withDist: true }]],
+  geoSearchStore: [['d', 'g', { member: 'm' }, { radius: 5, unit: 'km' }, { storeDist: true }]],
+  eval: [['return 1'], ['return 1', ['a', 'b'], ['x']]],
+  evalRo: [['return 1', ['a']]],
+  evalSha: [['abc', ['a'], ['x']]],
+  evalShaRo: [['abc']],
+  fCall: [['f', ['a', 'b']]],
+  fCallRo: [['f', [], ['x']]],
+  scriptLoad: [['return 1']],
+  scriptExists: [[['abc', 'def']]],
+  scriptFlush: [[], ['ASYNC']],
+  scriptKill: [[]],
+  ping: [[], ['hello']],
+  echo: [['hello']],
+  info: [[], [['server', 'clients']]],
+  clientId: [[]],
+  clientList: [[], [{ type: 'normal' }]],
+  clientInfo: [[]],
+  clientKill: [[{ id: 5, skipMe: true }]],
+  clientSetName: [['worker']],
+  clientGetName: [[]],
+  select: [[1]],
+  dbSize: [[]],
+  flushDb: [[], ['SYNC']],
+  flushAll: [['ASYNC']],
+  time: [[]],
+  configGet: [['maxmemory']],
+  configSet: [['maxmemory', '1mb'], [{ maxmemory: '1mb' }]],
+  configResetStat: [[]],
+  wait: [[1, 100]],
+  waitAof: [[1, 0, 100]],
+  lastSave: [[]],
+  memoryUsage: [['k', { samples: 5 }]],
+  publish: [['ch', 'msg']],
+  sPublish: [['ch', 'msg']],
+  pubsubChannels: [[], ['news.*']],
+  pubsubNumSub: [[['a', 'b']]],
+  pubsubNumPat: [[]],
+  pubsubShardChannels: [[]],
+  pubsubShardNumSub: [['a']],
+};
+
+function builtCommands(): { label: string; command: Command }[] {
+  const recorder = new Recorder();
+  const out: { label: string; command: Command }[] = [];
+  for (const [method, samples] of Object.entries(SAMPLES) as [MethodName, readonly unknown[][]][]) {
+    for (const sample of samples) {
+      (recorder[method] as (...args: unknown[]) => unknown)(...sample);
+      const command = recorder.take();
+      assert.ok(command !== undefined, `${method} built no command`);
+      out.push({ label: `${method} → ${command.args.map(String).join(' ')}`, command });
+    }
+  }
+  return out;
+}
+
+describe('typed builders agree with the registry', () => {
+  test('every CommandSet method has sample arguments', () => {
+    const methods = Object.getOwnPropertyNames(CommandSet.prototype).filter((n) => n !== 'constructor');
+    const missing = methods.filter((m) => !(m in SAMPLES));
+    assert.deepEqual(missing, [], 'add sample arguments for these methods to SAMPLES');
+    assert.ok(methods.length >= 200);
+  });
+
+  test('READONLY, BLOCKING and CONNECTION_STATE equal the registry; CACHEABLE only where it allows', () => {
+    const mismatches: string[] = [];
+    for (const { label, command } of builtCommands()) {
+      const spec = commandSpec(command.args);
+      if (spec === undefined) {
+        mismatches.push(`${label}: ${String(command.args[0])} is not in the registry`);
+        continue;
+      }
+      const raw = describeRaw(command.args);
+      const bits = (flags: number, mask: number) => flags & mask;
+      for (const [flag, expected] of [
+        ['READONLY', bits(spec.flags, F.READONLY)],
+        ['BLOCKING', bits(raw.flags, F.BLOCKING)],
+        ['CONNECTION_STATE', bits(spec.flags, F.CONNECTION_STATE)],
+      ] as const) {
+        const mask = F[flag];
+        if (bits(command.flags, mask) !== expected) {
+          mismatches.push(
+            `${label}: ${flag} is ${bits(command.flags, mask) !== 0}, registry (${spec.name}) says ${expected !== 0}`,
+          );
+        }
+      }
+      if ((command.flags & F.CACHEABLE) !== 0 && (spec.flags & F.CACHEABLE) === 0) {
+        mismatches.push(`${label}: CACHEABLE, but ${spec.name} is not cacheable in the registry`);
+      }
+      if ((command.flags & F.BLOCKING) !== 0 && command.blockMs !== raw.blockMs) {
+        mismatches.push(`${label}: blockMs ${command.blockMs}, registry reads ${raw.blockMs}`);
+      }
+    }
+    assert.deepEqual(mismatches, []);
+  });
+
+  test('keys equal the registry, and every command with keys names them', () => {
+    const mismatches: string[] = [];
+    for (const { label, command } of builtCommands()) {
+      const registryKeys = keysOf(command.args);
+      if (command.keys === undefined) {
+        if (registryKeys !== undefined && registryKeys.length > 0) {
+          mismatches.push(`${label}: no keys, registry finds ${registryKeys.map(String).join(' ')}`);
+        }
+      } else if (!isDeepStrictEqual(command.keys, registryKeys)) {
+        mismatches.push(
+          `${label}: keys ${command.keys.map(String).join(' ')}, registry ${registryKeys?.map(String).join(' ')}`,
+        );
+      }
+    }
+    assert.deepEqual(mismatches, []);
+  });
+});
