@@ -7,7 +7,10 @@
  * tick (or at once with `flush`). Replies are matched to commands strictly in order. A caller
  * that gave up keeps its place in the queue (`ReplyHandler.onReply` drops the reply), so no
  * reply is ever handed to the wrong command. One timer per connection enforces read timeouts:
- * it looks at the oldest unanswered command only, because replies come back in order.
+ * it looks at the oldest unanswered command only, because replies come back in order, and fires no
+ * later than that command's deadline. A command's deadline runs from its write, except behind a
+ * command without a limit (BLPOP 0): no reply can come before that one's, so the clocks of the
+ * commands behind it start when it is answered.
  */
 import type { Duplex } from 'node:stream';
 import { ConnectionError, ProtocolError, RedisError, TimeoutError } from '../errors.js';
@@ -77,6 +80,8 @@ export class Connection {
   private unwritten = 0;
   private flushScheduled = false;
   private readTimer: NodeJS.Timeout | undefined;
+  /** The deadline readTimer was set for; Infinity while none is set. */
+  private readTimerDeadline = Infinity;
   private writeTimer: NodeJS.Timeout | undefined;
   private closedWith: Error | undefined;
   private isClosed = false;
@@ -162,7 +167,8 @@ export class Connection {
   /** Writes everything enqueued so far, now. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.isClosed || this.encoder.length === 0) return;
+    // A socket destroyed this tick (a reset) reports it on a later one: what waits here was never written.
+    if (this.isClosed || this.socket.destroyed || this.encoder.length === 0) return;
     const bytes = this.encoder.take();
     if (this.unwritten > 0) {
       const now = performance.now();
@@ -173,7 +179,7 @@ export class Connection {
         entry.deadline = t > 0 ? now + t : Infinity;
       }
       this.unwritten = 0;
-      if (this.readTimer === undefined) this.armReadTimer(now);
+      this.armReadTimer(now);
     }
     const ok = this.socket.write(bytes);
     if (!ok && this.options.writeTimeout > 0 && this.writeTimer === undefined) {
@@ -211,7 +217,7 @@ export class Connection {
     if (this.isClosed) return;
     this.isClosed = true;
     this.closedWith = error;
-    if (this.readTimer !== undefined) clearTimeout(this.readTimer);
+    this.clearReadTimer();
     this.clearWriteTimer();
     this.socket.destroy();
     const pending = this.queue.drain();
@@ -267,6 +273,11 @@ export class Connection {
     }
     const next = this.queue.peek();
     this.decoder.returnBuffers = next !== undefined && next.handler.wantsBuffers;
+    if (next !== undefined) {
+      if (entry.deadline === Infinity) this.restartDeadlinesAfterNoLimitReply();
+      // The timer may be set for the answered command's later deadline, or not at all (no limit).
+      if (next.deadline < this.readTimerDeadline) this.armReadTimer(performance.now());
+    }
     entry.handler.onReply(reply);
     if (this.queue.length === 0 && !this.isClosed) {
       this.encoder.park();
@@ -280,16 +291,39 @@ export class Connection {
     // pushes never take the place of a reply.
   }
 
+  /** Makes the read timer fire no later than the oldest command's deadline (none while it has no limit). */
   private armReadTimer(now: number): void {
     const head = this.queue.peek();
-    if (head === undefined || head.deadline === Infinity || Number.isNaN(head.deadline)) return;
+    // False for no head, for no limit (Infinity), for not yet written (NaN), and when the timer fires early enough.
+    if (head === undefined || !(head.deadline < this.readTimerDeadline)) return;
+    this.clearReadTimer();
+    this.readTimerDeadline = head.deadline;
     this.readTimer = setTimeout(onReadTimer, Math.max(1, head.deadline - now), this);
     this.readTimer.unref();
+  }
+
+  /** The commands written behind a just-answered no-limit command start their read clocks now. */
+  private restartDeadlinesAfterNoLimitReply(): void {
+    const now = performance.now();
+    const written = this.queue.length - this.unwritten;
+    for (let i = 0; i < written; i++) {
+      const entry = this.queue.at(i)!;
+      // The next no-limit command holds back the ones behind it in turn; their clocks start at its reply.
+      if (entry.deadline === Infinity) break;
+      entry.deadline = now + entry.handler.readTimeoutMs;
+    }
+  }
+
+  private clearReadTimer(): void {
+    if (this.readTimer !== undefined) clearTimeout(this.readTimer);
+    this.readTimer = undefined;
+    this.readTimerDeadline = Infinity;
   }
 
   /** @internal called by the read timer. */
   checkReadDeadline(): void {
     this.readTimer = undefined;
+    this.readTimerDeadline = Infinity;
     if (this.isClosed) return;
     const now = performance.now();
     const head = this.queue.peek();

@@ -1,7 +1,9 @@
 /**
  * A server that is slow, refuses, or vanishes: callers get prompt, typed errors, and the client never
  * turns trouble into a storm of new connections. The server's own counters (or the proxy's accept
- * count) measure every connection attempt; the figures are printed and bounded.
+ * count) measure every connection attempt; the figures are printed and bounded. Phases end on events
+ * (the dial gate tripped, traffic resumed), and the assertions count calls, errors and connections:
+ * elapsed times are printed, never asserted, so that a loaded machine cannot fail them.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -17,8 +19,10 @@ import {
   type Hook,
   type RedisClient,
 } from '../../src/index.js';
+import { PROBE_INTERVAL_MS } from '../../src/pool/index.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { freePort, RedisServer } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const POOL_SIZE = 4;
 const DIALER_RETRIES = 5;
@@ -63,39 +67,54 @@ interface Load {
   calls: number;
   ok: number;
   errors: unknown[];
-  /** How long each failed call took, ms. */
+  /** How long each failed call took, ms (printed, not asserted). */
   failedIn: number[];
+  /** How long the load ran, ms. */
+  ranFor: number;
 }
 
-/** WORKERS loops of `call` for `ms`; a failed call pauses 5 ms so that a fast-failing pool is not a busy loop. */
-async function load(ms: number, call: () => Promise<unknown>): Promise<Load> {
-  const result: Load = { calls: 0, ok: 0, errors: [], failedIn: [] };
-  const until = Date.now() + ms;
+/**
+ * WORKERS loops of `call`, for `ms` or until `done()` holds (then failing the test if that takes more than
+ * 20 s); a failed call pauses 5 ms so that a fast-failing pool is not a busy loop.
+ */
+async function load(
+  until: number | { done: () => boolean; what: string },
+  call: () => Promise<unknown>,
+): Promise<Load> {
+  const result: Load = { calls: 0, ok: 0, errors: [], failedIn: [], ranFor: 0 };
+  const started = performance.now();
+  const giveUpAt = Date.now() + (typeof until === 'number' ? until : 20_000);
+  const more = () => (typeof until === 'number' ? Date.now() < giveUpAt : !until.done() && Date.now() < giveUpAt);
   const worker = async () => {
-    while (Date.now() < until) {
+    while (more()) {
       result.calls++;
-      const started = performance.now();
+      const callStarted = performance.now();
       try {
         await call();
         result.ok++;
       } catch (err) {
         result.errors.push(err);
-        result.failedIn.push(performance.now() - started);
+        result.failedIn.push(performance.now() - callStarted);
         await sleep(5);
       }
     }
   };
   await Promise.all(Array.from({ length: WORKERS }, worker));
+  if (typeof until !== 'number' && !until.done()) assert.fail(`still waiting after 20 s of load for: ${until.what}`);
+  result.ranFor = Math.round(performance.now() - started);
   return result;
 }
 
-async function timeUntil(check: () => Promise<boolean>, ms: number): Promise<number> {
+/** Waits (at most `ms`) until `check` holds; returns how long that took, for the printed figures. */
+async function timeUntil(what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<number> {
   const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > ms) assert.fail(`not recovered within ${ms} ms`);
-    await sleep(10);
-  }
+  await waitFor(what, check, ms);
   return Math.round(performance.now() - started);
+}
+
+/** Errors that are the same object were handed out by the tripped dial gate (its last dial error) without a dial. */
+function ownFailures(errors: unknown[]): number {
+  return new Set(errors).size;
 }
 
 const succeeds = (p: Promise<unknown>) =>
@@ -118,10 +137,15 @@ describe('slow server (proxy latency 200 ms)', () => {
     const result = await load(2000, () => client.get('slow:key'));
     const opened = (await connectionsSeen(server)) - before;
     proxy.latencyMs = 0;
-    const recoveredIn = await timeUntil(() => succeeds(client.get('slow:key')), 4000);
+    const recoveredIn = await timeUntil(
+      'a call to succeed once the server is fast again',
+      () => succeeds(client.get('slow:key')),
+      15_000,
+    );
     const figures = {
       calls: result.calls,
       ok: result.ok,
+      ownFailures: ownFailures(result.errors),
       newConnections: opened,
       p50FailMs: percentile(result.failedIn, 0.5),
       maxFailMs: percentile(result.failedIn, 1),
@@ -129,19 +153,19 @@ describe('slow server (proxy latency 200 ms)', () => {
     };
     console.log('slow server, readTimeout 50:', JSON.stringify(figures));
 
-    assert.equal(result.ok, 0, 'no reply can arrive within 50 ms');
+    // The read timer (50 ms) is due before the proxy's 200 ms forwarding timers: no call waits for its reply.
+    assert.equal(result.ok, 0, 'every call gave up before its reply arrived');
     for (const err of result.errors) assert.ok(err instanceof TimeoutError, `got ${String(err)}`);
     // A timed-out connection is replaced, but each replacement's handshake times out too: after poolSize
     // failed dials the pool stops dialing and one probe a second tests the server. Measured: 24 new
     // connections in 2 s over ~1 800 calls (poolSize 4 × 5 attempts, plus probes), where replacing every
     // timed-out connection would have opened one per call.
     assert.ok(opened <= 2 * POOL_SIZE * DIALER_RETRIES + 3, `opened ${opened} connections`);
-    assert.ok(result.calls > 10 * opened, `${result.calls} calls, ${opened} connections`);
-    // Most calls fail at once (fast-fail) or after 50 ms; none waits for the 400 ms round trip plus dials.
-    assert.ok(figures.p50FailMs < 200, `median failure after ${figures.p50FailMs} ms`);
-    assert.ok(figures.maxFailMs < 2000, `slowest failure after ${figures.maxFailMs} ms`);
-    // Once the server is fast again the probe reopens the pool within about a second.
-    assert.ok(recoveredIn < 3000, `recovered in ${recoveredIn} ms`);
+    // Most calls fail at once, with the tripped gate's error, rather than after a dial or a wait of their own.
+    assert.ok(
+      figures.ownFailures * 2 < result.errors.length,
+      `${figures.ownFailures} of ${result.errors.length} calls failed on their own account`,
+    );
   });
 
   test('a per-call timeout of 50 (readTimeout 1000): prompt TimeoutErrors, connections kept', async () => {
@@ -161,11 +185,13 @@ describe('slow server (proxy latency 200 ms)', () => {
     };
     console.log('slow server, per-call timeout 50:', JSON.stringify(figures));
 
-    assert.equal(result.ok, 0);
+    // readTimeout (1000) would let the 400 ms round trip through: that no call succeeded shows that every
+    // call gave up at its own 50 ms timeout, which is due before the proxy's 200 ms forwarding timers.
+    assert.equal(result.ok, 0, 'every call gave up before its reply arrived');
+    assert.ok(result.errors.length > 0);
     for (const err of result.errors) assert.ok(err instanceof TimeoutError, `got ${String(err)}`);
     // Late replies are read and dropped on the same connections: at most one new connection per turn.
     assert.ok(opened <= POOL_SIZE, `opened ${opened} connections`);
-    assert.ok(figures.maxFailMs < 400, `every call gave up before the reply's round trip (${figures.maxFailMs} ms)`);
     assert.equal(client.poolStats().staleConns, 0);
     assert.equal(await client.get('slow:key'), null);
   });
@@ -188,6 +214,7 @@ describe('damaged links', () => {
       console.log('throttled 256 KB reply:', JSON.stringify({ ms }));
       assert.equal(got, big);
       assert.deepEqual([a, b], ['after-1', 'after-2']);
+      // A lower bound (256 KB at 512 KB/s takes 500 ms): a loaded machine can only make it longer.
       assert.ok(ms >= 300, `the throttle held the reply back (${ms} ms)`);
     } finally {
       proxy.bytesPerSecond = 0;
@@ -307,7 +334,9 @@ describe('refusing servers: one clear typed error per call, no retry storm', () 
           const client = open(await c.options());
           if (c.hook !== undefined) client.addHook(c.hook);
           const start = await c.attempts();
-          const burst = await load(1500, () => client.ping());
+          // The burst lasts until the dial gate has tripped: poolSize dials in a row failed.
+          const tripped = () => client.poolStats().dialErrors >= POOL_SIZE;
+          const burst = await load({ done: tripped, what: `${c.what}: the dial gate to trip` }, () => client.ping());
           const afterBurst = await c.attempts();
           const steady = await load(2000, () => client.ping());
           const afterSteady = await c.attempts();
@@ -318,8 +347,9 @@ describe('refusing servers: one clear typed error per call, no retry storm', () 
       for (const { c, burst, steady, inBurst, inSteady } of figures) {
         report[c.what] = {
           calls: burst.calls + steady.calls,
-          attemptsFirst1500ms: inBurst,
-          attemptsPerSecondAfter: +(inSteady / 2).toFixed(1),
+          attemptsUntilTripped: inBurst,
+          trippedAfterMs: burst.ranFor,
+          attemptsPerSecondAfter: +(inSteady / (steady.ranFor / 1000)).toFixed(1),
         };
         const errors = [...burst.errors, ...steady.errors];
         assert.equal(burst.ok + steady.ok, 0, c.what);
@@ -328,13 +358,17 @@ describe('refusing servers: one clear typed error per call, no retry storm', () 
           assert.ok(err instanceof RedisError && c.expect(err), `${c.what}: got ${String(err)}`);
           assert.ok(!/undefined|\[object/.test(err.message), `${c.what}: a clear message: ${err.message}`);
         }
-        // Measured (poolSize 4, dialerRetries 5, 8 callers): 8 attempts in the first 1.5 s where no retry can
-        // help (wrong password, missing db: one attempt per dial), 26–27 for the others (5 attempts per dial),
-        // then 1 a second, the probe's.
+        // Measured (poolSize 4, dialerRetries 5, 8 callers): 8 attempts until the gate tripped where no retry
+        // can help (wrong password, missing db: one attempt per dial), 26–27 for the others (5 attempts per
+        // dial), then 1 a second, the probe's.
         // Before the gate trips: at most about poolSize dials, each of at most dialerRetries attempts.
-        assert.ok(inBurst <= 2 * POOL_SIZE * DIALER_RETRIES, `${c.what}: ${inBurst} attempts in the first 1.5 s`);
-        // Then only the probe dials, about once a second.
-        assert.ok(inSteady <= 4, `${c.what}: ${inSteady} attempts in 2 s once the gate tripped`);
+        assert.ok(inBurst <= 2 * POOL_SIZE * DIALER_RETRIES, `${c.what}: ${inBurst} attempts until the gate tripped`);
+        // Then only the probe dials, once a second (a late timer only makes that fewer), however many calls
+        // fail meanwhile; the dials in flight when the gate tripped may still land in this window.
+        assert.ok(
+          inSteady <= Math.ceil(steady.ranFor / PROBE_INTERVAL_MS) + 2,
+          `${c.what}: ${inSteady} attempts in ${steady.ranFor} ms once the gate tripped (${steady.calls} calls)`,
+        );
       }
       console.log('refusals:', JSON.stringify(report));
     } finally {
@@ -352,7 +386,7 @@ describe('refusing servers: one clear typed error per call, no retry storm', () 
 });
 
 describe('server SIGKILL and restart under traffic', () => {
-  test('in-flight commands fail with ConnectionError; the probe reopens the pool about a second after', async () => {
+  test('in-flight commands fail with ConnectionError; the probe reopens the pool after the restart', async () => {
     const client = open({
       host: server.host,
       port: server.port,
@@ -383,21 +417,31 @@ describe('server SIGKILL and restart under traffic', () => {
       }
     };
     const workers = Array.from({ length: WORKERS }, (_, w) => worker(w));
-    while (successes < 200) await sleep(10);
-    await server.kill();
-    await sleep(1500); // long enough for the dial gate to trip
-    const tripped = client.poolStats().dialErrors >= POOL_SIZE;
-    await server.restart();
-    const atRestart = successes;
-    const recoveredIn = await timeUntil(async () => successes > atRestart, 5000);
-    await sleep(200);
-    stop = true;
-    await Promise.all(workers);
-    console.log('restart:', JSON.stringify({ recoveredInMs: recoveredIn, errors: errors.length, tripped }));
+    try {
+      await waitFor('200 round trips before the kill', () => successes >= 200, 20_000);
+      await server.kill();
+      const trippedIn = await timeUntil(
+        'every dial to fail while the server is down: the dial gate trips',
+        () => client.poolStats().dialErrors >= POOL_SIZE,
+        20_000,
+      );
+      await server.restart();
+      const atRestart = successes;
+      const recoveredIn = await timeUntil('traffic to resume after the restart', () => successes > atRestart, 20_000);
+      // Let traffic run on the reopened pool for a while before looking at it.
+      const atRecovery = successes;
+      await waitFor('100 more round trips after the recovery', () => successes >= atRecovery + 100, 20_000);
+      console.log(
+        'restart:',
+        JSON.stringify({ trippedInMs: trippedIn, recoveredInMs: recoveredIn, errors: errors.length }),
+      );
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+    }
 
-    assert.ok(tripped, 'every dial failed while the server was down: the gate tripped');
+    assert.ok(errors.length > 0, 'the kill failed some calls');
     for (const err of errors) assert.ok(err instanceof ConnectionError, `got ${String(err)}`);
-    assert.ok(recoveredIn < 2500, `traffic resumed ${recoveredIn} ms after the server came back`);
     const s = client.poolStats();
     assert.equal(s.dialErrors, 0);
     assert.equal(s.totalConns, s.idleConns + s.inUse);

@@ -152,8 +152,7 @@ describe('aborts', () => {
     let late: Promise<number> | undefined;
     await client.withConn(async (conn) => {
       late = client.with({ signal: waiting.signal }).incr('queued:b');
-      await sleep(50);
-      assert.equal(client.poolStats().waiters, 1);
+      await waitFor('the INCR to wait for the turn', () => client.poolStats().waiters === 1);
       waiting.abort();
       await assert.rejects(late, (err: unknown) => err instanceof AbortError && err.code === 'ABORT_ERR');
       // Its batch had nobody left to serve: the wait for a turn is cancelled, not kept until poolTimeout.
@@ -198,8 +197,8 @@ describe('aborts', () => {
     // Its connection is closed (its reply could come at any time) and the server sees it go.
     await waitFor('the abandoned BLPOP connection closed', async () => (await blockedIn(name, 'blpop')) === 0);
     assert.equal(client.poolStats().blocking?.totalConns, 0);
+    // A BLPOP still blocked on the server would be served during the LPUSH, before its reply.
     assert.equal(await client.lPush('blocking:list', 'item'), 1);
-    await sleep(50);
     assert.equal(await client.lLen('blocking:list'), 1, 'the item is still there');
     assert.equal(await client.lPop('blocking:list'), 'item');
   });

@@ -166,7 +166,7 @@ export function bulk(text: string): string {
 }
 
 /** One `*N\r\n$len\r\n…` command starting at `pos`, or undefined when it is not complete yet. */
-function parseCommand(buf: Buffer, pos: number): { args: string[]; end: number } | undefined {
+export function parseCommand(buf: Buffer, pos: number): { args: string[]; end: number } | undefined {
   const line = readLine(buf, pos);
   if (line === undefined) return undefined;
   if (line.text[0] !== '*') throw new Error(`fake server: expected an array, got ${JSON.stringify(line.text)}`);

@@ -9,3 +9,22 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     await sleep(25);
   }
 }
+
+/**
+ * Resolves as `promise` settles; fails the test, naming `what`, if it has not settled after `ms`.
+ * A bounded wait for an event (a broken implementation fails here instead of hanging the run).
+ */
+export async function within<T>(what: string, promise: Promise<T>, ms = 5000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new assert.AssertionError({ message: `still waiting after ${ms} ms for: ${what}` })),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
