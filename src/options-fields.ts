@@ -7,6 +7,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { isIPv6 } from 'node:net';
 import { InvalidArgumentError } from './errors.js';
 import { resolveCacheOptions } from './options-cache.js';
+import { redactUrl } from './options-secrets.js';
 
 /** setTimeout fires at once (with a warning) for delays above this, so longer durations are refused. */
 import { MAX_TIMER_MS } from './pool/options.js';
@@ -132,7 +133,10 @@ const hostRule: FieldRule = {
     // '[::1]' is accepted as written in URLs; the brackets are dropped.
     const bracketed = value.startsWith('[') && value.endsWith(']');
     const host = bracketed ? value.slice(1, -1) : value;
-    if (bracketed || host.includes(':') ? !isIPv6(host) : !HOSTNAME.test(host)) invalid(label, HOST_EXPECTED, value);
+    // A URL or "user:password@host" given as the host is shown without its password.
+    if (bracketed || host.includes(':') ? !isIPv6(host) : !HOSTNAME.test(host)) {
+      invalid(label, HOST_EXPECTED, redactUrl(value));
+    }
     return host;
   },
 };

@@ -19,6 +19,7 @@ import {
   type FieldName,
 } from './options-fields.js';
 import { parseRedisUrl, type ParsedUrl } from './options-url.js';
+import { hideSecrets } from './options-secrets.js';
 import type { CacheOptions, ResolvedCacheOptions } from './options-cache.js';
 
 /** What onConnect receives: the new connection, before it serves anyone. */
@@ -134,7 +135,10 @@ const OPTION_NAMES: ReadonlySet<string> = new Set(['url', ...FIELD_NAMES]);
 
 type Values = Partial<Record<FieldName, unknown>>;
 
-/** Accepts an options object or a URL string. Options given explicitly override values from `url`. Throws InvalidArgumentError. */
+/**
+ * Accepts an options object or a URL string. Options given explicitly override values from `url`. Throws
+ * InvalidArgumentError. The result prints (`util.inspect`, `JSON.stringify`) with its secrets `[redacted]`.
+ */
 export function resolveClientOptions(input?: ClientOptions | string): ResolvedClientOptions {
   const { explicit, url } = readInput(input);
   const parsed = url === undefined ? undefined : parseRedisUrl(url);
@@ -180,7 +184,7 @@ export function resolveClientOptions(input?: ClientOptions | string): ResolvedCl
     cache: pick<ResolvedCacheOptions | undefined>('cache', undefined),
   };
   checkRelations(resolved, (name) => explicit[name] !== undefined || fromUrl[name] !== undefined);
-  return resolved;
+  return hideSecrets(resolved);
 }
 
 /** Human-readable address for messages: 'host:port' or the unix path. */

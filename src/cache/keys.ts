@@ -67,11 +67,6 @@ function replySize(value: RespValue): number {
     for (const [k, v] of value) size += replySize(k) + replySize(v);
     return size;
   }
-  if (value instanceof Set) {
-    let size = 32 + 8 * value.size;
-    for (const item of value) size += replySize(item);
-    return size;
-  }
   return 64 + value.message.length; // ReplyError inside an aggregate
 }
 
@@ -88,6 +83,5 @@ export function cloneReply(value: RespValue): RespValue {
     for (const [k, v] of value) copy.set(cloneReply(k), cloneReply(v));
     return copy;
   }
-  if (value instanceof Set) return new Set([...value].map(cloneReply));
   return value;
 }

@@ -20,7 +20,9 @@ import { describeRaw } from '../commands/registry.js';
 import type { Connection } from '../connection/connection.js';
 import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
 import { ConnLimiter, type PoolStats } from '../pool/index.js';
-import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from '../options.js';
+import { describeAddress, resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from '../options.js';
+import { inspectClient, redactOptions } from '../options-secrets.js';
+import { inspect, type InspectOptions } from 'node:util';
 import type { RedisArg } from '../resp/types.js';
 import { CommandView, DispatchingCommands, type CommandDispatcher, type RawCallOptions } from './async-commands.js';
 import { HookRegistry, type Hook, type PoolEventListener, type PoolEventName } from './hooks.js';
@@ -81,6 +83,15 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** What `JSON.stringify` and `util.inspect` show: public facts, secrets `[redacted]`, no internals. */
+  toJSON(): Record<string, unknown> {
+    return { address: describeAddress(this.options), closed: this.isClosed, options: redactOptions(this.options) };
+  }
+
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectClient(this, depth, options);
   }
 
   /** A view whose commands all use these per-call options. */

@@ -4,6 +4,7 @@ import { dialSocket } from '../connection/dial.js';
 import { handshake } from '../connection/handshake.js';
 import { ConnectionError } from '../errors.js';
 import { describeAddress, type ResolvedClientOptions } from '../options.js';
+import { scrubSecret } from '../options-secrets.js';
 
 export async function openConnection(o: ResolvedClientOptions, signal: AbortSignal): Promise<Connection> {
   const address = describeAddress(o);
@@ -29,7 +30,7 @@ export async function openConnection(o: ResolvedClientOptions, signal: AbortSign
     }
   } catch (err) {
     conn.close();
-    throw err;
+    throw scrubSecret(err, o.password); // a server or proxy may echo the AUTH arguments
   } finally {
     signal.removeEventListener('abort', onAbort);
   }

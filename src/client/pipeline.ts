@@ -17,6 +17,7 @@ import { describeRaw } from '../commands/registry.js';
 import type { ReplyHandler } from '../connection/connection.js';
 import { InvalidArgumentError, ReplyError, WatchError } from '../errors.js';
 import type { RedisArg, RespValue } from '../resp/types.js';
+import { mapKey } from '../resp/map-key.js';
 import { decide, retryBackoff } from './policy.js';
 import type { HookRegistry } from './hooks.js';
 import type { Lease } from './lease.js';
@@ -287,10 +288,9 @@ function buffersToStrings(value: RespValue): RespValue {
   if (Array.isArray(value)) return value.map(buffersToStrings);
   if (value instanceof Map) {
     const out = new Map<RespValue, RespValue>();
-    for (const [k, v] of value) out.set(buffersToStrings(k), buffersToStrings(v));
+    for (const [k, v] of value) out.set(Buffer.isBuffer(k) ? mapKey(k) : k, buffersToStrings(v));
     return out;
   }
-  if (value instanceof Set) return new Set([...value].map(buffersToStrings));
   return value;
 }
 

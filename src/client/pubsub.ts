@@ -12,6 +12,10 @@
  * after it resolves is delivered. Replies come in the order commands were written: confirmations are
  * matched to the oldest command of their verb, and an error reply belongs to the oldest command.
  *
+ * A subscription that unsubscribes is "leaving" until the server answered what that wrote (its UNSUBSCRIBE,
+ * or a PING when other subscriptions keep its names): the server writes in order, so every message it sent
+ * before that answer arrives before it and is still delivered to the leaving subscription.
+ *
  * A SUBSCRIBE-family command left unanswered for `readTimeout` drops the connection, as a command would.
  * Liveness: each `pingInterval` with no traffic at all, a PING goes out; if the next interval is silent
  * too, the connection is dropped and rebuilt. The backoff timer is not unref'd: a process whose only work
@@ -50,7 +54,10 @@ const VERBS: Record<SubscriptionKind, [subscribe: string, unsubscribe: string]> 
   pattern: ['psubscribe', 'punsubscribe'],
   shard: ['ssubscribe', 'sunsubscribe'],
 };
-const UNSUBSCRIBE_VERBS = new Set(['unsubscribe', 'punsubscribe', 'sunsubscribe']);
+const SUBSCRIBE_VERBS = new Set(['subscribe', 'psubscribe', 'ssubscribe']);
+/** A PING whose echoed token marks the point in the stream an unsubscribe() waits for. */
+const BARRIER_VERB = 'ping';
+const BARRIER_TOKEN_PREFIX = 'respool:unsubscribed:';
 
 /** A SUBSCRIBE-family command written and awaiting its confirmations (one per name) or one error reply. */
 interface Awaited {
@@ -83,6 +90,9 @@ export class Subscriber implements SubscriptionOwner {
   };
   /** Subscriptions whose subscribe() awaits the server's confirmation. */
   private readonly waiting = new Map<Subscription, Waiter>();
+  /** Unsubscribed, but still delivered to until the server answered what their unsubscribe() wrote. */
+  private readonly leaving = new Set<Subscription>();
+  private barriers = 0;
   private awaited: Awaited[] = [];
   private conn: Connection | undefined;
   private connecting: Promise<void> | undefined;
@@ -158,30 +168,41 @@ export class Subscriber implements SubscriptionOwner {
     return subscription;
   }
 
-  /** @internal Takes a subscription's names away; UNSUBSCRIBE for the names nobody else wants. */
+  /**
+   * @internal Takes a subscription's names away; UNSUBSCRIBE for the names nobody else wants. Settles once
+   * the server answered (then every message it sent before has been delivered), even for the last
+   * subscription (then the connection closes), so that the server no longer counts us.
+   */
   remove(subscription: Subscription): Promise<void> {
     this.waiting.delete(subscription);
     const topics = this.topics[subscription.kind];
     const gone: string[] = [];
+    let sent = false;
     for (const name of subscription.names) {
       const topic = topics.get(name);
       if (topic === undefined || !topic.subscriptions.delete(subscription)) continue;
+      if (topic.sentWith !== undefined) sent = true;
       if (topic.subscriptions.size > 0) continue;
       topics.delete(name);
       if (topic.sentWith !== undefined) gone.push(name);
     }
     const conn = this.conn;
-    if (gone.length === 0 || conn === undefined) {
-      if (this.isEmpty()) this.teardown();
+    if (!sent || conn === undefined) {
+      // Nothing of it was ever on this connection: no message for it can be on the way.
+      this.teardownIfUnused();
       return Promise.resolve();
     }
-    // Settles on the server's confirmation, even for the last subscription (then the connection closes),
-    // so that once unsubscribe() resolves the server no longer counts us.
-    return new Promise<void>((resolve) => this.write(conn, VERBS[subscription.kind][1], gone, () => resolve())).then(
-      () => {
-        if (this.isEmpty()) this.teardown();
-      },
-    );
+    this.leaving.add(subscription);
+    return new Promise<void>((resolve) => {
+      const left = (): void => {
+        this.leaving.delete(subscription);
+        // Otherwise the connection is already gone and whoever dropped it settled the rest.
+        if (this.conn === conn) this.teardownIfUnused();
+        resolve();
+      };
+      if (gone.length > 0) this.write(conn, VERBS[subscription.kind][1], gone, left);
+      else this.write(conn, BARRIER_VERB, [`${BARRIER_TOKEN_PREFIX}${++this.barriers}`], left);
+    });
   }
 
   /** Ends every subscription (iterators finish), rejects waiting subscribe() calls, closes the connection. */
@@ -195,6 +216,7 @@ export class Subscriber implements SubscriptionOwner {
         for (const topic of this.topics[kind].values()) for (const s of topic.subscriptions) s.end();
         this.topics[kind].clear();
       }
+      for (const s of this.leaving) s.end();
       this.teardown();
     }
     // A connection attempt in flight sees `closed` and closes what it opened.
@@ -203,6 +225,11 @@ export class Subscriber implements SubscriptionOwner {
 
   private isEmpty(): boolean {
     return this.topics.channel.size + this.topics.pattern.size + this.topics.shard.size === 0;
+  }
+
+  /** The connection goes once no topic needs it and no leaving subscription waits for its answer on it. */
+  private teardownIfUnused(): void {
+    if (this.isEmpty() && this.leaving.size === 0) this.teardown();
   }
 
   private allConfirmed(subscription: Subscription): boolean {
@@ -359,12 +386,30 @@ export class Subscriber implements SubscriptionOwner {
       return;
     }
     const message = toMessage(push);
-    if (message === undefined) this.confirm(String(head).toLowerCase());
-    else this.dispatch(message.kind, message.pattern ?? message.channel, message);
+    if (message !== undefined) this.dispatch(message.kind, message.pattern ?? message.channel, message);
+    else if (!this.passBarrier(push)) this.confirm(String(head).toLowerCase());
+  }
+
+  /**
+   * The answer to a barrier PING: ['pong', token] under RESP2 (a subscribed connection answers so), the
+   * bare token under RESP3. The liveness PING's plain PONG matches no token and is left alone.
+   */
+  private passBarrier(push: RespValue[]): boolean {
+    const token = push.length === 2 && String(push[0]).toLowerCase() === 'pong' ? push[1] : push[0];
+    if (typeof token !== 'string' && !Buffer.isBuffer(token)) return false;
+    const text = token.toString();
+    if (!text.startsWith(BARRIER_TOKEN_PREFIX)) return false;
+    const index = this.awaited.findIndex((a) => a.verb === BARRIER_VERB && a.names[0] === text);
+    const awaited = this.awaited[index];
+    if (awaited === undefined) return true;
+    this.awaited.splice(index, 1);
+    awaited.done();
+    return true;
   }
 
   /** One confirmation frame: it counts toward the oldest command of the same verb. PONGs and others: nothing. */
   private confirm(verb: string): void {
+    if (verb === BARRIER_VERB) return;
     const index = this.awaited.findIndex((a) => a.verb === verb);
     const awaited = this.awaited[index];
     if (awaited === undefined) return; // e.g. a SUNSUBSCRIBE the server sent on its own
@@ -375,9 +420,11 @@ export class Subscriber implements SubscriptionOwner {
 
   private dispatch(kind: SubscriptionKind, name: string, message: PubSubMessage): void {
     const topic = this.topics[kind].get(name);
-    if (topic === undefined) return;
-    // A copy: a listener may unsubscribe (itself or others) while we deliver.
-    for (const subscription of [...topic.subscriptions]) subscription.deliver(message);
+    // Copies: a listener may unsubscribe (itself or others) while we deliver; a subscription moves from
+    // the topic to `leaving` then, and must not get the message twice.
+    const targets = topic === undefined ? [] : [...topic.subscriptions];
+    for (const s of this.leaving) if (s.kind === kind && s.names.includes(name)) targets.push(s);
+    for (const subscription of targets) subscription.deliver(message);
   }
 
   private handleLost(conn: Connection): void {
@@ -402,8 +449,9 @@ export class Subscriber implements SubscriptionOwner {
     this.replyDeadline.clear();
     const awaited = this.awaited;
     this.awaited = [];
-    // UNSUBSCRIBEs are done (the server forgot everything); SUBSCRIBEs are resent and settle then.
-    for (const a of awaited) if (UNSUBSCRIBE_VERBS.has(a.verb)) a.done();
+    // UNSUBSCRIBEs and barrier PINGs are done (the server forgot everything and sends nothing more on this
+    // connection); SUBSCRIBEs are resent and settle then.
+    for (const a of awaited) if (!SUBSCRIBE_VERBS.has(a.verb)) a.done();
   }
 
   /** No subscriptions left (or closed): connection closed, timer cleared, permit back. */

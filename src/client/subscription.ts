@@ -2,8 +2,10 @@
  * One caller's subscription: the handle `subscribe()` returns. Messages reach it from the Subscriber,
  * either through its listener or, without one, through a buffer that its async iterator drains.
  *
- *   active ──unsubscribe() / iterator return / client.close()──▶ ended
- *          └─the server refused it after a reconnect───────────▶ ended with an error (the iterator throws it)
+ *   active ──unsubscribe() / iterator return──▶ leaving ──server confirmed──▶ ended
+ *     │                                           (still delivers what the server sent before confirming)
+ *     ├──client.close()─────────────────────────────────────────────────────────▶ ended
+ *     └──the server refused it after a reconnect────────────────────────────────▶ ended with an error (the iterator throws it)
  *
  * A listener that throws (or returns a promise that rejects) never stops delivery: the error goes to the
  * diagnostics channel `respool:pubsub:listener-error` when someone listens there, and otherwise to one
@@ -48,6 +50,8 @@ interface Reader {
 export class Subscription implements AsyncIterable<PubSubMessage> {
   private readonly buffered = new Queue<PubSubMessage>();
   private readonly readers = new Queue<Reader>();
+  /** unsubscribe() was called; messages the server sent before confirming it are still delivered. */
+  private leaving: Promise<void> | undefined;
   private ended = false;
   /** Why the subscription ended, handed once to the iterator after the buffered messages. */
   private failure: Error | undefined;
@@ -60,8 +64,9 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
     private readonly owner: SubscriptionOwner,
   ) {}
 
+  /** False from the moment unsubscribe() is called (or the subscription ended otherwise). */
   get active(): boolean {
-    return !this.ended;
+    return !this.ended && this.leaving === undefined;
   }
 
   /** @internal */
@@ -77,14 +82,21 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
   }
 
   /**
-   * Stops this subscription: no message reaches it after this call. The promise settles once the server
-   * confirmed the UNSUBSCRIBE (sent only when no other subscription wants the same names), or at once when
-   * the connection is gone or closes because this was the last subscription.
+   * Stops this subscription. Every message the server sent before it confirmed the UNSUBSCRIBE (or, when
+   * other subscriptions keep the names, before it answered a PING written after this call) still reaches
+   * the listener or the iterator; the promise settles after that, and nothing is delivered afterwards.
+   * It settles at once when there is no connection, and when the connection is lost meanwhile.
    */
-  async unsubscribe(): Promise<void> {
-    if (this.ended) return;
-    this.end();
-    await this.owner.remove(this);
+  unsubscribe(): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    this.leaving ??= this.owner.remove(this).then(
+      () => this.end(),
+      (error: unknown) => {
+        this.end();
+        throw error;
+      },
+    );
+    return this.leaving;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

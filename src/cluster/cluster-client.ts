@@ -20,6 +20,8 @@ import type { MessageListener, Subscription } from '../client/subscription.js';
 import type { Command } from '../commands/command.js';
 import type { ScanOptions } from '../commands/keys.js';
 import { ClientClosedError, InvalidArgumentError } from '../errors.js';
+import { inspectClient, redactOptions } from '../options-secrets.js';
+import { inspect, type InspectOptions } from 'node:util';
 import type { PoolStats } from '../pool/index.js';
 import type { RedisArg } from '../resp/types.js';
 import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
@@ -81,6 +83,15 @@ export class ClusterClient extends DispatchingCommands implements CommandDispatc
 
   get closed(): boolean {
     return this.router.isClosed;
+  }
+
+  /** What `JSON.stringify` and `util.inspect` show: public facts, secrets `[redacted]`, no internals. */
+  toJSON(): Record<string, unknown> {
+    return { closed: this.closed, options: redactOptions(this.options) };
+  }
+
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectClient(this, depth, options);
   }
 
   /** A view whose commands all use these per-call options. */

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from '../options.js';
+import { hideSecrets, redactOptions } from '../options-secrets.js';
 import type { NodeAddress } from './topology.js';
 
 /** Per-node client options: everything of ClientOptions except the address and the database (always 0). */
@@ -100,15 +101,15 @@ export function resolveClusterOptions(input: ClusterOptions): ResolvedClusterOpt
         : input.readFromReplicas === true
           ? 'replica'
           : 'master';
-  return {
+  return hideSecrets({
     rootNodes,
     readRouting,
     maxRedirects,
     topologyRefreshInterval: interval,
     mapAddress: mapAddress ?? ((a) => a),
-    nodeOptions: nodeOptions,
+    nodeOptions: hideSecrets(nodeOptions),
     template,
-  };
+  });
 }
 
 /** A root node; credentials and TLS from a URL become defaults for every node when not given explicitly. */
@@ -133,7 +134,7 @@ function parseRoot(root: unknown, nodeOptions: Record<string, unknown>): NodeAdd
     if (address !== undefined) return address;
   }
   throw new InvalidArgumentError(
-    `Invalid root node ${JSON.stringify(root)}: expected "host:port", a redis:// URL or { host, port }.`,
+    `Invalid root node ${JSON.stringify(redactOptions(root))}: expected "host:port", a redis:// URL or { host, port }.`,
   );
 }
 

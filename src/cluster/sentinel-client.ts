@@ -20,6 +20,8 @@ import type { MessageListener, Subscription } from '../client/subscription.js';
 import { CommandFlags, type Command } from '../commands/command.js';
 import { ClientClosedError, ConnectionError, InvalidArgumentError, ReplyError } from '../errors.js';
 import { resolveClientOptions, type ResolvedClientOptions } from '../options.js';
+import { inspectClient, redactOptions } from '../options-secrets.js';
+import { inspect, type InspectOptions } from 'node:util';
 import type { RedisArg, RespValue } from '../resp/types.js';
 import { formatAddress, type NodeClientOptions } from './cluster-options.js';
 import { MovingSubscriber } from './cluster-pubsub.js';
@@ -119,6 +121,19 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** What `JSON.stringify` and `util.inspect` show: public facts, secrets `[redacted]`, no internals. */
+  toJSON(): Record<string, unknown> {
+    const { masterName, role, address, closed, sentinels, nodeOptions, sentinelAuth } = this;
+    return redactOptions({ masterName, role, address, closed, sentinels, nodeOptions, sentinelAuth }) as Record<
+      string,
+      unknown
+    >;
+  }
+
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectClient(this, depth, options);
   }
 
   /** The address served now (`host:port`), or undefined before the first discovery. */

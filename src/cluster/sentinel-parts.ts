@@ -4,6 +4,7 @@
 import type { Command } from '../commands/command.js';
 import { CommandBatch } from '../client/pipeline.js';
 import { InvalidArgumentError } from '../errors.js';
+import { redactOptions } from '../options-secrets.js';
 import type { RespValue } from '../resp/types.js';
 import { parseAddress } from './cluster-options.js';
 import type { NodeAddress } from './topology.js';
@@ -31,7 +32,9 @@ export function toAddress(value: string | NodeAddress): NodeAddress {
   ) {
     return { host: value.host, port: value.port };
   }
-  throw new InvalidArgumentError(`Invalid sentinel ${JSON.stringify(value)}: expected "host:port" or { host, port }.`);
+  throw new InvalidArgumentError(
+    `Invalid sentinel ${JSON.stringify(redactOptions(value))}: expected "host:port" or { host, port }.`,
+  );
 }
 
 export function fields(value: RespValue): Map<string, RespValue> {

@@ -1,7 +1,9 @@
 /**
  * Reply decoders shared by the builders. Each takes a raw reply in either protocol's shape
- * (RESP2: flat arrays, doubles as bulk strings, 0/1 integers; RESP3: Map, Set, doubles as
- * numbers) and returns one typed result, so callers see the same value under both.
+ * (RESP2: flat arrays, doubles as bulk strings, 0/1 integers; RESP3: Map, doubles as numbers;
+ * sets are arrays in both) and returns one typed result, so callers see the same value under both.
+ * A RESP3 Map keeps distinct binary keys apart (see resp/map-key.ts); decoders that return arrays
+ * keep them apart too, decoders that return records key them by their UTF-8 text, as under RESP2.
  * Plain loops, no closures: these run once per reply.
  */
 import type { RespValue } from '../resp/types.js';
@@ -68,11 +70,9 @@ export function toBooleanArray(reply: RespValue): boolean[] {
   return out;
 }
 
-/** An array or a RESP3 Set as an array; null as an empty array. */
+/** An array (RESP3 sets decode to arrays too) as it is; null or anything else as an empty array. */
 export function toArray(reply: RespValue): RespValue[] {
-  if (Array.isArray(reply)) return reply;
-  if (reply instanceof Set) return Array.from(reply);
-  return [];
+  return Array.isArray(reply) ? reply : [];
 }
 
 /** Like toArray, but keeps null (LPOP key count on a missing key). */

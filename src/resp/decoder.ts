@@ -14,6 +14,10 @@
  * The fast path is a recursive descent over the chunk. When it runs out of bytes, each open aggregate
  * saves itself as a Frame while the recursion unwinds; resuming continues those frames in place.
  *
+ * RESP3 sets decode to arrays (as RESP2 sends them: duplicates and order kept). RESP3 maps decode to `Map`;
+ * in string mode a key that is not valid UTF-8 stays a Buffer (see map-key.ts), so that no two distinct
+ * keys ever become one entry.
+ *
  * Buffer mode returns views of the received chunk for payloads of 1 KB and more (no copy; Node's socket
  * chunks are never reused, so the bytes cannot change under the caller) and copies of smaller ones, so that
  * a small value kept for long does not pin its whole chunk.
@@ -22,7 +26,8 @@
 import { InvalidArgumentError, ProtocolError, RedisError } from '../errors.js';
 import type { RespValue } from './types.js';
 import { BulkCollector } from './bulk-collector.js';
-import { Frame, KIND_ARRAY, KIND_ATTRIBUTE, KIND_MAP, KIND_PUSH, KIND_SET } from './frame.js';
+import { Frame, KIND_ARRAY, KIND_ATTRIBUTE, KIND_MAP, KIND_PUSH } from './frame.js';
+import { mapKey, mapKeyAt } from './map-key.js';
 import { Tail } from './tail.js';
 import { bufferView, readBigNumber, readBoolean, readDouble, readIntegerSlow, replyError, utf8 } from './scalars.js';
 
@@ -66,6 +71,10 @@ export class RespDecoder {
   private need = 0;
   /** A push frame was opened at the top level of the reply being parsed. */
   private pushOpened = false;
+  /** The next parseValue() reads a map key (it takes the flag, so nested values do not see it). */
+  private keyNext = false;
+  /** The bulk being collected is a map key in string mode: collected as bytes, then made a key. */
+  private bulkIsKey = false;
   private frames: Frame[] = [];
   private readonly bulk = new BulkCollector();
   private readonly tail = new Tail();
@@ -99,6 +108,7 @@ export class RespDecoder {
     this.tail.clear();
     this.received = this.consumed = this.base = this.need = 0;
     this.pushOpened = false;
+    this.keyNext = this.bulkIsKey = false;
     this.failure = null;
     // Called from a callback inside feed(): make the running loops stop at once.
     this.pos = this.feeding ? Infinity : 0;
@@ -116,7 +126,12 @@ export class RespDecoder {
           const end = this.bulk.take(data, 0, this.received - data.length);
           if (end < 0) return;
           data = data.subarray(end);
-          if (!this.completeValue(this.bulk.finish())) return;
+          let value = this.bulk.finish();
+          if (this.bulkIsKey) {
+            this.bulkIsKey = false;
+            value = mapKey(value as Buffer);
+          }
+          if (!this.completeValue(value)) return;
           if (this.frames.length === 0) this.consumed = this.received - data.length;
           if (data.length > 0 || this.frames.length > 0) this.parse(data, this.received - data.length);
           return;
@@ -190,6 +205,7 @@ export class RespDecoder {
       const frame = frames[frames.length - 1]!;
       if (frame.index < frame.count) {
         const depth = frames.length;
+        this.keyNext = frame.kind === KIND_MAP && (frame.index & 1) === 0;
         const value = this.parseValue(buf, depth + 1);
         if (value === INCOMPLETE) {
           this.stashTail(buf, depth);
@@ -309,6 +325,8 @@ export class RespDecoder {
 
   /** Reads the value starting at `pos`. Aggregates opened here are at `depth` (the top level is 1). */
   private parseValue(buf: Buffer, depth: number): Parsed {
+    const asKey = this.keyNext;
+    this.keyNext = false;
     let start = this.pos;
     if (start >= buf.length) return this.incomplete(start, 0);
     let type = buf[start]!;
@@ -335,13 +353,17 @@ export class RespDecoder {
         const to = from + length;
         if (to + 2 > buf.length) {
           if (length < COLLECT_THRESHOLD) return this.incomplete(start, to + 2 - start);
-          this.bulk.start(type, length, this.buffers, this.base + from);
+          this.bulkIsKey = asKey && type === 36 && !this.buffers;
+          this.bulk.start(type, length, this.buffers || this.bulkIsKey, this.base + from);
           this.bulk.take(buf, from, this.base);
           return this.incomplete(buf.length, 0);
         }
         if (buf[to] !== CR || buf[to + 1] !== LF) this.protocolError('Bulk data not followed by CRLF', to);
         this.pos = to + 2;
-        if (type === 36) return this.buffers ? bufferView(buf, from, to) : utf8(buf, from, to);
+        if (type === 36) {
+          if (this.buffers) return bufferView(buf, from, to);
+          return asKey ? mapKeyAt(buf, from, to) : utf8(buf, from, to);
+        }
         if (type === 33) return replyError(utf8(buf, from, to));
         if (length < 4 || buf[from + 3] !== 58) this.protocolError('Verbatim string without format prefix', from);
         return this.buffers ? bufferView(buf, from + 4, to) : utf8(buf, from + 4, to);
@@ -356,7 +378,7 @@ export class RespDecoder {
         this.pos = cr + 2;
         if (type === 45) return replyError(utf8(buf, start + 1, cr));
         if (cr === start + 3 && buf[start + 1] === 79 && buf[start + 2] === 75) return 'OK';
-        return utf8(buf, start + 1, cr);
+        return asKey ? mapKeyAt(buf, start + 1, cr) : utf8(buf, start + 1, cr);
       }
       case 42: // '*' array
       case 62: // '>' push
@@ -395,7 +417,9 @@ export class RespDecoder {
     if (depth > this.maxDepth) this.protocolError(`Nesting deeper than maxDepth (${this.maxDepth})`, start);
     if (length > MAX_AGGREGATE_LENGTH) this.protocolError(`Aggregate length ${length} is too large`, start);
     const inner = depth + 1;
-    if (type === 42 || type === 62) {
+    if (type !== 37) {
+      // '*', '>' and '~': a set is the array of its members, as RESP2 sends it. A JS Set would merge
+      // members whose bytes differ but decode to the same text (invalid UTF-8 becomes U+FFFD).
       const kind = type === 62 && depth === 1 ? KIND_PUSH : KIND_ARRAY;
       if (kind === KIND_PUSH) this.pushOpened = true;
       const items: RespValue[] = length <= PREALLOCATE_LIMIT ? new Array<RespValue>(length) : [];
@@ -406,25 +430,17 @@ export class RespDecoder {
       }
       return items;
     }
-    if (type === 37) {
-      const map = new Map<RespValue, RespValue>();
-      const count = length * 2;
-      let key: RespValue = null;
-      for (let i = 0; i < count; i++) {
-        const value = this.parseValue(buf, inner);
-        if (value === INCOMPLETE) return this.saveFrame(KIND_MAP, count, i, map, key);
-        if ((i & 1) === 0) key = value;
-        else map.set(key, value);
-      }
-      return map;
-    }
-    const set = new Set<RespValue>();
-    for (let i = 0; i < length; i++) {
+    const map = new Map<RespValue, RespValue>();
+    const count = length * 2;
+    let key: RespValue = null;
+    for (let i = 0; i < count; i++) {
+      this.keyNext = (i & 1) === 0;
       const value = this.parseValue(buf, inner);
-      if (value === INCOMPLETE) return this.saveFrame(KIND_SET, length, i, set, null);
-      set.add(value);
+      if (value === INCOMPLETE) return this.saveFrame(KIND_MAP, count, i, map, key);
+      if ((i & 1) === 0) key = value;
+      else map.set(key, value);
     }
-    return set;
+    return map;
   }
 
   /** Reads an attribute's key/value pairs and drops them. Returns INCOMPLETE or null (done). */

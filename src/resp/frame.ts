@@ -3,19 +3,18 @@ import type { RespValue } from './types.js';
 export const KIND_ARRAY = 0;
 export const KIND_PUSH = 1;
 export const KIND_MAP = 2;
-export const KIND_SET = 3;
 export const KIND_ATTRIBUTE = 4;
 
 /**
  * An aggregate still being filled when its bytes ran out; the decoder resumes it with the next chunk.
- * Maps count keys and values as elements; attributes keep nothing.
+ * Maps count keys and values as elements; attributes keep nothing. RESP3 sets are arrays.
  */
 export class Frame {
   constructor(
     readonly kind: number,
     readonly count: number,
     public index: number,
-    readonly items: RespValue[] | Map<RespValue, RespValue> | Set<RespValue> | null,
+    readonly items: RespValue[] | Map<RespValue, RespValue> | null,
     public key: RespValue,
   ) {}
 
@@ -25,7 +24,7 @@ export class Frame {
     else if (kind === KIND_MAP) {
       if ((this.index & 1) === 0) this.key = value;
       else (this.items as Map<RespValue, RespValue>).set(this.key, value);
-    } else if (kind === KIND_SET) (this.items as Set<RespValue>).add(value);
+    }
     this.index++;
   }
 }

@@ -110,10 +110,6 @@ function assertWellFormed(value: RespValue, depth = 0): void {
     }
     return;
   }
-  if (value instanceof Set) {
-    for (const item of value) assertWellFormed(item, depth + 1);
-    return;
-  }
   assert.fail(`not a RespValue: ${String(value)}`);
 }
 

@@ -109,6 +109,88 @@ for (const protocol of [2, 3] as const) {
       await subB.unsubscribe();
     });
 
+    test('the README example, 20 times: a message published before unsubscribe() reaches the listener first', async () => {
+      for (let run = 0; run < 20; run++) {
+        const got: string[] = [];
+        const sub = await client.subscribe(ch(`readme-${run}`), ({ message }) => void got.push(message));
+        assert.equal(await publisher.publish(ch(`readme-${run}`), `order #${run}`), 1);
+        await sub.unsubscribe();
+        assert.deepEqual(got, [`order #${run}`], `run ${run}: delivered before unsubscribe() resolved`);
+        assert.equal(sub.active, false);
+      }
+    });
+
+    test('every message sent before the UNSUBSCRIBE confirmation reaches listeners of all three kinds', async () => {
+      const channel = recorder();
+      const pattern = recorder();
+      const shard = recorder();
+      const subs = await Promise.all([
+        client.subscribe(ch('before-unsub'), channel.listener),
+        client.psubscribe(`${ch('before-unsub-p')}.*`, pattern.listener),
+        client.ssubscribe(ch('before-unsub-s'), shard.listener),
+      ]);
+      const sent = Array.from({ length: 30 }, (_, i) => `m${i}`);
+      for (const m of sent) {
+        assert.equal(await publisher.publish(ch('before-unsub'), m), 1);
+        assert.equal(await publisher.publish(`${ch('before-unsub-p')}.x`, m), 1);
+        assert.equal(await publisher.sPublish(ch('before-unsub-s'), m), 1);
+      }
+      await Promise.all(subs.map((s) => s.unsubscribe()));
+      for (const r of [channel, pattern, shard]) {
+        assert.deepEqual(
+          r.messages.map((m) => m.message),
+          sent,
+        );
+      }
+    });
+
+    test('the iterator yields every message sent before the UNSUBSCRIBE confirmation, then ends', async () => {
+      for (let run = 0; run < 20; run++) {
+        const sub = await client.subscribe(ch(`iter-unsub-${run}`));
+        const received: string[] = [];
+        const loop = (async () => {
+          for await (const m of sub) received.push(m.message);
+        })();
+        assert.equal(await publisher.publish(ch(`iter-unsub-${run}`), 'a'), 1);
+        assert.equal(await publisher.publish(ch(`iter-unsub-${run}`), 'b'), 1);
+        await sub.unsubscribe();
+        await loop;
+        assert.deepEqual(received, ['a', 'b'], `run ${run}`);
+      }
+      // Unread messages stay buffered: an iteration started after unsubscribe() resolved still sees them.
+      const late = await client.subscribe(ch('iter-unsub-late'));
+      assert.equal(await publisher.publish(ch('iter-unsub-late'), 'kept'), 1);
+      await late.unsubscribe();
+      const drained: string[] = [];
+      for await (const m of late) drained.push(m.message);
+      assert.deepEqual(drained, ['kept']);
+    });
+
+    test('unsubscribing one of two subscriptions on a channel still delivers what was sent before', async () => {
+      for (let run = 0; run < 20; run++) {
+        const leaving = recorder();
+        const staying = recorder();
+        const a = await client.subscribe(ch(`shared-unsub-${run}`), leaving.listener);
+        const b = await client.subscribe(ch(`shared-unsub-${run}`), staying.listener);
+        assert.equal(await publisher.publish(ch(`shared-unsub-${run}`), 'before'), 1);
+        // No UNSUBSCRIBE goes out (b keeps the channel): a PING answered in order marks the point instead.
+        await a.unsubscribe();
+        assert.deepEqual(
+          leaving.messages.map((m) => m.message),
+          ['before'],
+          `run ${run}`,
+        );
+        assert.equal(await publisher.publish(ch(`shared-unsub-${run}`), 'after'), 1);
+        await staying.until(2);
+        assert.deepEqual(
+          leaving.messages.map((m) => m.message),
+          ['before'],
+          'nothing after unsubscribe() resolved',
+        );
+        await b.unsubscribe();
+      }
+    });
+
     test('psubscribe delivers with the matching pattern', async () => {
       const r = recorder();
       const sub = await client.psubscribe(`${ch('news')}.*`, r.listener);

@@ -1,13 +1,24 @@
 // Reply decoders: every typed result is fed the RESP2 shape and the RESP3 shape of the same
-// reply (as RespDecoder yields them: RESP3 maps are Maps, sets are Sets, doubles are numbers)
+// reply (as RespDecoder yields them: RESP3 maps are Maps, sets are arrays, doubles are numbers)
 // and must give the same value.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Command } from '../../src/commands/command.js';
 import * as c from '../../src/commands/builders.js';
 import * as d from '../../src/commands/decoders.js';
+import { RespDecoder } from '../../src/resp/index.js';
 import type { RespValue } from '../../src/resp/types.js';
 import type { StreamMessage } from '../../src/commands/index.js';
+
+/** What RespDecoder makes of `parts` (strings are written as latin1, so '\xff' is the byte 0xff). */
+function decoded(parts: (string | Buffer)[], buffers = false): RespValue {
+  const replies: RespValue[] = [];
+  const decoder = new RespDecoder({ onReply: (r) => replies.push(r) });
+  decoder.returnBuffers = buffers;
+  decoder.feed(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p))));
+  assert.equal(replies.length, 1);
+  return replies[0]!;
+}
 
 function run<T>(cmd: Command<T>, reply: RespValue): T {
   return cmd.decode === undefined ? (reply as T) : cmd.decode(reply);
@@ -65,8 +76,8 @@ describe('shared decoders', () => {
     assert.deepEqual(d.toRecord([]), {});
   });
 
-  test('arrays: Sets become arrays, null becomes []', () => {
-    assert.deepEqual(d.toArray(new Set(['a', 'b'])), ['a', 'b']);
+  test('arrays: kept as they are, null becomes []', () => {
+    assert.deepEqual(d.toArray(['a', 'b']), ['a', 'b']);
     assert.deepEqual(d.toArray(null), []);
     assert.equal(d.toArrayOrNull(null), null);
     assert.deepEqual(d.toStringArray([b('x'), 'y', 3]), ['x', 'y', '3']);
@@ -116,6 +127,15 @@ describe('hashes', () => {
       { f: 'v', g: 'w' },
     );
     both(c.hGetAll('h'), [], new Map(), {});
+  });
+
+  test('hGetAll with binary field names: the same record under RESP2 and RESP3', () => {
+    // A record is keyed by text, so two fields that decode to the same text are one field, in both
+    // protocols; the raw RESP3 Map keeps them apart (Buffer keys).
+    const resp2 = decoded(['*4\r\n$1\r\n\xff\r\n$1\r\n1\r\n$1\r\n\xfe\r\n$1\r\n2\r\n']);
+    const resp3 = decoded(['%2\r\n$1\r\n\xff\r\n$1\r\n1\r\n$1\r\n\xfe\r\n$1\r\n2\r\n']);
+    assert.equal((resp3 as Map<RespValue, RespValue>).size, 2);
+    both(c.hGetAll('h'), resp2, resp3, { '\uFFFD': '2' });
   });
 
   test('hGetAllBuffer: field names as strings, values as Buffers', () => {
@@ -174,14 +194,25 @@ describe('lists', () => {
 });
 
 describe('sets', () => {
-  test('RESP3 Sets become arrays', () => {
-    both(c.sMembers('s'), ['a', 'b'], new Set(['a', 'b']), ['a', 'b']);
-    both(c.sMembersBuffer('s'), [b('a')], new Set([b('a')]), [b('a')]);
-    both(c.sInter(['a', 'b']), ['x'], new Set(['x']), ['x']);
-    both(c.sUnion('a'), [], new Set(), []);
-    both(c.sDiff('a'), ['x'], new Set(['x']), ['x']);
-    both(c.sPopCount('s', 2), [], new Set(), []);
+  test('RESP3 sets come as arrays, as in RESP2', () => {
+    both(c.sMembers('s'), ['a', 'b'], decoded(['~2\r\n$1\r\na\r\n$1\r\nb\r\n']), ['a', 'b']);
+    both(c.sMembersBuffer('s'), [b('a')], decoded(['~1\r\n$1\r\na\r\n'], true), [b('a')]);
+    both(c.sInter(['a', 'b']), ['x'], decoded(['~1\r\n$1\r\nx\r\n']), ['x']);
+    both(c.sUnion('a'), [], decoded(['~0\r\n']), []);
+    both(c.sDiff('a'), ['x'], ['x'], ['x']);
+    both(c.sPopCount('s', 2), [], [], []);
     both(c.sRandMemberCount('s', 2), ['a'], ['a'], ['a']);
+  });
+
+  test('binary members that decode to the same text stay two members', () => {
+    const wire = ['~2\r\n$1\r\n\xff\r\n$1\r\n\xfe\r\n'];
+    const resp2 = decoded(['*2\r\n$1\r\n\xff\r\n$1\r\n\xfe\r\n']);
+    both(c.sMembers('s'), resp2, decoded(wire), ['\uFFFD', '\uFFFD']);
+    both(c.sPopCount('s', 2), resp2, decoded(wire), ['\uFFFD', '\uFFFD']);
+    both(c.sInter(['a', 'b']), resp2, decoded(wire), ['\uFFFD', '\uFFFD']);
+    const ff = Buffer.from([0xff]);
+    const fe = Buffer.from([0xfe]);
+    assert.deepEqual(c.sMembersBuffer('s').decode!(decoded(wire, true)), [ff, fe]);
   });
 
   test('booleans and pages', () => {
@@ -273,6 +304,17 @@ describe('streams', () => {
       new Map([['st', [['1-1', null]]]] as [RespValue, RespValue][]),
       [{ name: 'st', messages: [{ id: '1-1', message: null }] }],
     );
+  });
+
+  test('xRead/xReadGroup over two binary stream names: both come back, as under RESP2', () => {
+    const entry = '*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n';
+    const resp2 = decoded([`*2\r\n*2\r\n$1\r\n\xff\r\n${entry}*2\r\n$1\r\n\xfe\r\n${entry}`]);
+    const resp3 = decoded([`%2\r\n$1\r\n\xff\r\n${entry}$1\r\n\xfe\r\n${entry}`]);
+    assert.ok(resp3 instanceof Map);
+    assert.equal(resp3.size, 2, 'the decoder kept both keys');
+    const one = { name: '\uFFFD', messages: [{ id: '1-1', message: { f: 'v' } }] };
+    both(c.xRead([{ key: 'a', id: '0' }]), resp2, resp3, [one, one]);
+    both(c.xReadGroup('g', 'c', [{ key: 'a', id: '>' }]), resp2, resp3, [one, one]);
   });
 
   test('pending, claims', () => {

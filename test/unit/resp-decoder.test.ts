@@ -88,7 +88,8 @@ const TYPES: [name: string, wire: string, asString: RespValue, asBuffer: RespVal
     ]),
   ],
   ['empty map', '%0\r\n', new Map(), new Map()],
-  ['set', '~3\r\n+a\r\n:1\r\n+a\r\n', new Set<RespValue>(['a', 1]), new Set<RespValue>(['a', 1])],
+  ['set (an array, as RESP2 sends it)', '~3\r\n+a\r\n:1\r\n+a\r\n', ['a', 1, 'a'], ['a', 1, 'a']],
+  ['empty set', '~0\r\n', [], []],
   ['attribute before a value', '|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n:42\r\n', 42, 42],
   ['attribute inside an array', '*2\r\n|1\r\n+ttl\r\n:3600\r\n+x\r\n:1\r\n', ['x', 1], ['x', 1]],
   ['two attributes in a row', '|0\r\n|1\r\n+a\r\n+b\r\n+c\r\n', 'c', 'c'],
@@ -210,6 +211,91 @@ function events(chunks: Buffer[], buffers: boolean): unknown[] {
   assert.equal(decoder.pendingBytes, 0);
   return out;
 }
+
+/** Bytes from a list of strings (latin1, so that '\xff' is the byte 0xff) and Buffers. */
+function wire(...parts: (string | Buffer)[]): Buffer {
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+}
+
+describe('RespDecoder: RESP3 sets and maps keep distinct binary members apart', () => {
+  const ff = Buffer.from([0xff]);
+  const fe = Buffer.from([0xfe]);
+
+  test('a set of two members that both decode to U+FFFD gives both, in order', () => {
+    const reply = decodeOne(wire('~2\r\n$1\r\n', ff, '\r\n$1\r\n', fe, '\r\n'));
+    assert.deepEqual(reply, ['\uFFFD', '\uFFFD']);
+    assert.deepEqual(decodeOne(wire('~2\r\n$1\r\n', ff, '\r\n$1\r\n', fe, '\r\n'), true), [ff, fe]);
+  });
+
+  test('map keys that are not valid UTF-8 stay Buffers, so two of them stay two entries', () => {
+    const bytes = wire('%3\r\n$1\r\n', ff, '\r\n:1\r\n$1\r\n', fe, '\r\n:2\r\n$3\r\n\xef\xbf\xbd\r\n:3\r\n');
+    const reply = decodeOne(bytes);
+    assert.ok(reply instanceof Map);
+    assert.equal(reply.size, 3);
+    assert.deepEqual(
+      [...reply],
+      [
+        [ff, 1],
+        [fe, 2],
+        ['\uFFFD', 3], // a U+FFFD sent as such is valid UTF-8: its key stays a string
+      ],
+    );
+    // Values are never affected: only keys need to stay apart.
+    assert.deepEqual(
+      [...(decodeOne(wire('%1\r\n+k\r\n$1\r\n', ff, '\r\n')) as Map<RespValue, RespValue>)],
+      [['k', '\uFFFD']],
+    );
+  });
+
+  test('a binary simple-string key, and a key inside a nested map, are kept too', () => {
+    const reply = decodeOne(wire('%1\r\n+\xff\r\n%2\r\n$1\r\n', ff, '\r\n_\r\n$1\r\n', fe, '\r\n_\r\n'));
+    assert.ok(reply instanceof Map);
+    const [[key, inner]] = [...reply] as [[RespValue, RespValue]];
+    assert.deepEqual(key, ff);
+    assert.ok(inner instanceof Map);
+    assert.deepEqual([...inner.keys()], [ff, fe]);
+  });
+
+  test('the same holds at every split point, byte by byte, and for a key collected over many chunks', () => {
+    const big = Buffer.alloc(40_000, 0xff);
+    const bytes = wire(
+      '%3\r\n$1\r\n',
+      ff,
+      '\r\n~2\r\n$1\r\n',
+      ff,
+      '\r\n$1\r\n',
+      fe,
+      '\r\n$1\r\n',
+      fe,
+      `\r\n:2\r\n$${big.length}\r\n`,
+      big,
+      '\r\n:3\r\n',
+    );
+    const expected = new Map<RespValue, RespValue>([
+      [ff, ['\uFFFD', '\uFFFD']],
+      [fe, 2],
+      [big, 3],
+    ]);
+    assert.deepEqual(decodeOne(bytes), expected);
+    for (const at of [3, 8, 9, 10, 20, 30, 40, 50, 1000, 30_000, bytes.length - 5]) {
+      assert.deepEqual(decode([bytes.subarray(0, at), bytes.subarray(at)]), [expected], `split at ${at}`);
+    }
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
+    assert.deepEqual(decode(chunks), [expected], '7-byte chunks');
+    // A valid UTF-8 key collected over chunks is still a string.
+    const text = 'é'.repeat(20_000);
+    const textBytes = wire(`%1\r\n$${Buffer.byteLength(text)}\r\n`, Buffer.from(text), '\r\n:1\r\n');
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < textBytes.length; i += 4096) pieces.push(textBytes.subarray(i, i + 4096));
+    assert.deepEqual(decode(pieces), [new Map([[text, 1]])]);
+  });
+
+  test('only keys are checked: a value after an attribute, and array members, are plain strings', () => {
+    const reply = decodeOne(wire('%1\r\n|1\r\n+a\r\n+b\r\n$1\r\n', ff, '\r\n*1\r\n$1\r\n', fe, '\r\n'));
+    assert.deepEqual([...(reply as Map<RespValue, RespValue>)], [[ff, ['\uFFFD']]]);
+  });
+});
 
 describe('RespDecoder: split input', () => {
   for (const buffers of [false, true]) {

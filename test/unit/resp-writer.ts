@@ -2,6 +2,7 @@
  * Test-only RESP writer and random reply generator, independent of src/resp: a reply is described as a
  * typed node, written to bytes, and paired with the value the decoder must produce for it.
  */
+import { isUtf8 } from 'node:buffer';
 import { replyErrorFor } from '../../src/errors.js';
 import type { RespValue } from '../../src/resp/types.js';
 
@@ -131,10 +132,18 @@ export function expected(node: Node, buffers: boolean): RespValue {
     case '>':
       return node.items === null ? null : node.items.map((item) => expected(item, buffers));
     case '~':
-      return new Set(node.items.map((item) => expected(item, buffers)));
+      return node.items.map((item) => expected(item, buffers));
     case '%': {
       const map = new Map<RespValue, RespValue>();
-      for (const [key, value] of node.pairs) map.set(expected(key, buffers), expected(value, buffers));
+      for (const [key, value] of node.pairs) {
+        // A bulk key that is not valid UTF-8 stays a Buffer in string mode.
+        // An attribute in front of a key is dropped; the key underneath decides (as in the decoder).
+        let keyNode = key;
+        while (keyNode.t === '|') keyNode = keyNode.value;
+        const binaryKey = !buffers && keyNode.t === '$' && keyNode.data !== null && !isUtf8(keyNode.data);
+        const k = binaryKey ? Buffer.from((keyNode as { data: Buffer }).data) : expected(key, buffers);
+        map.set(k, expected(value, buffers));
+      }
       return map;
     }
     case '|':
