@@ -8,6 +8,7 @@
  */
 import { CommandFlags, type Command } from '../commands/command.js';
 import type { Connection } from '../connection/connection.js';
+import { checkRawArgs } from '../commands/arguments.js';
 import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 import { AsyncCommands } from './async-commands.js';
@@ -38,7 +39,7 @@ export class PinnedConnection extends AsyncCommands implements Resender {
     return this.conn.serverId;
   }
 
-  protected execute<T>(command: Command<T>): Promise<T> {
+  protected submit<T>(command: Command<T>): Promise<T> {
     if (this.released) {
       return Promise.reject(new ClientClosedError('This pinned connection was released when withConn() returned.'));
     }
@@ -53,9 +54,7 @@ export class PinnedConnection extends AsyncCommands implements Resender {
 
   /** Any command, including connection-state ones (SELECT makes this connection leave the pool afterwards). */
   sendCommand(args: RedisArg[], options?: { buffers?: boolean }): Promise<unknown> {
-    if (!Array.isArray(args) || args.length === 0) {
-      return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
-    }
+    checkRawArgs(args, 'sendCommand');
     const name = String(args[0]).toUpperCase();
     if (POISONING.has(name)) this.poisoned = true;
     if (name === 'WATCH') this.watching = true;

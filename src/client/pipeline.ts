@@ -7,6 +7,7 @@
  * a WATCH conflict (EXEC → null) rejects with WatchError.
  */
 import { CommandFlags, type Command } from '../commands/command.js';
+import { checkRawArgs } from '../commands/arguments.js';
 import { CommandSet } from '../commands/command-set.js';
 import type { Connection, ReplyHandler } from '../connection/connection.js';
 import { ReplyError, WatchError } from '../errors.js';
@@ -82,19 +83,21 @@ function readTimeoutFor(command: Command, readTimeout: number): number {
 export abstract class CommandBatch extends CommandSet<'chain'> {
   protected readonly commands: Command[] = [];
 
-  protected execute<T>(command: Command<T>): this {
+  protected submit<T>(command: Command<T>): this {
     this.commands.push(command);
     return this;
   }
 
   /** Adds any command; its reply is returned undecoded. */
   sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
+    checkRawArgs(args, 'sendCommand');
     this.commands.push({ args, decode: undefined, flags: options?.buffers === true ? CommandFlags.BUFFERS : 0 });
     return this;
   }
 
   /** Adds a command built elsewhere (`commands.get('k')`, or one a cluster client forwards), decoded as usual. */
   add(command: Command): this {
+    checkRawArgs(command?.args, 'add');
     this.commands.push(command);
     return this;
   }
