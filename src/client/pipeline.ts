@@ -7,7 +7,7 @@
  * a WATCH conflict (EXEC → null) rejects with WatchError.
  */
 import { CommandFlags, type Command } from '../commands/command.js';
-import { checkRawArgs } from '../commands/arguments.js';
+import { checkCommand, checkRawArgs } from '../commands/arguments.js';
 import { CommandSet } from '../commands/command-set.js';
 import type { Connection, ReplyHandler } from '../connection/connection.js';
 import { ReplyError, WatchError } from '../errors.js';
@@ -97,7 +97,7 @@ export abstract class CommandBatch extends CommandSet<'chain'> {
 
   /** Adds a command built elsewhere (`commands.get('k')`, or one a cluster client forwards), decoded as usual. */
   add(command: Command): this {
-    checkRawArgs(command?.args, 'add');
+    checkCommand(command, 'add');
     this.commands.push(command);
     return this;
   }

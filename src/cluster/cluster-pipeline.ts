@@ -12,6 +12,7 @@
  * A transaction runs on the master of the one slot all its keys share (CrossSlotError before anything
  * is sent otherwise); when the slot moved meanwhile (EXECABORT caused by MOVED), it runs again there.
  */
+import { checkRawArgs } from '../commands/arguments.js';
 import { CommandFlags } from '../commands/command.js';
 import { CommandBatch } from '../client/pipeline.js';
 import {
@@ -35,6 +36,7 @@ abstract class ClusterBatch extends CommandBatch {
 
   /** Adds any command; its keys are found by the command-key table, its reply is returned undecoded. */
   override sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
+    checkRawArgs(args, 'sendCommand');
     const keys = keysOfArgs(args);
     const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
     this.commands.push(

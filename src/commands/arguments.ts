@@ -23,8 +23,45 @@ export const READ_BLOCKING = CommandFlags.READONLY | CommandFlags.BLOCKING;
 export const BLOCKING_BUFFERS = CommandFlags.BLOCKING | CommandFlags.BUFFERS;
 export const CONNECTION_STATE = CommandFlags.CONNECTION_STATE;
 
+/**
+ * The last argument refused by `invalid` or `commandArgError`: what was refused and why, so that the
+ * method wrapper (method-guard.ts) can restate the error naming the method and the caller's argument.
+ */
+export interface Refusal {
+  readonly error: InvalidArgumentError;
+  /** Which check refused it (`'set options.ex'`, `'SET: argument 2'`): the same check refusing again matches. */
+  readonly check: string;
+  readonly expectation: string;
+  readonly value: unknown;
+  /** For the argument check of a built command: the refused word's index in the command. */
+  readonly word?: { readonly args: readonly unknown[]; readonly index: number };
+}
+
+let lastRefusal: Refusal | undefined;
+
+/** The refusal that raised `error`, if it is the last one (consumed). */
+export function takeRefusal(error: unknown): Refusal | undefined {
+  const refusal = lastRefusal;
+  if (refusal === undefined || refusal.error !== error) return undefined;
+  lastRefusal = undefined;
+  return refusal;
+}
+
 export function invalid(name: string, expectation: string, value: unknown): never {
-  throw new InvalidArgumentError(`${name} must be ${expectation}; got ${describe(value)}`);
+  const error = new InvalidArgumentError(`${name} must be ${expectation}; got ${describe(value)}`);
+  lastRefusal = { error, check: `${name}\u0000${expectation}`, expectation, value };
+  throw error;
+}
+
+/**
+ * The error for a built command whose word `index` the encoder cannot write. Its message names the Redis
+ * command; when a CommandSet method built it, the method's wrapper restates it naming the method and argument.
+ */
+export function commandArgError(args: readonly unknown[], index: number): InvalidArgumentError {
+  const value = args[index];
+  const error = new InvalidArgumentError(`${String(args[0])}: argument ${index} ${notAnArg(value)}`);
+  lastRefusal = { error, check: `word ${index}`, expectation: ARG_KINDS, value, word: { args, index } };
+  return error;
 }
 
 /** A value as a short phrase for messages (never its full contents: arguments may hold secrets or megabytes). */
@@ -68,8 +105,13 @@ export function firstInvalidArg(args: readonly unknown[]): number {
 
 /** "must be …; got …" for a value that is not a RedisArg (NaN and ±Infinity are numbers, so they get a reason). */
 export function notAnArg(value: unknown): string {
-  const reason = typeof value === 'number' ? ' (numbers must be finite)' : '';
-  return `must be ${ARG_KINDS}; got ${describe(value)}${reason}`;
+  return mustBe(ARG_KINDS, value);
+}
+
+/** "must be <expectation>; got <value>", with the reason when a number is refused for not being finite. */
+export function mustBe(expectation: string, value: unknown): string {
+  const reason = expectation === ARG_KINDS && typeof value === 'number' ? ' (numbers must be finite)' : '';
+  return `must be ${expectation}; got ${describe(value)}${reason}`;
 }
 
 /**
@@ -85,6 +127,16 @@ export function checkRawArgs(args: unknown, method: string): asserts args is Red
   }
   const bad = firstInvalidArg(args);
   if (bad !== -1) throw new InvalidArgumentError(`${method}(): args[${bad}] ${notAnArg(args[bad])}`);
+}
+
+/** A command built elsewhere (`pipeline.add(commands.get('k'))`): an object whose args pass checkRawArgs. */
+export function checkCommand(command: unknown, method: string): void {
+  if (command === null || typeof command !== 'object') {
+    throw new InvalidArgumentError(
+      `${method}(): expects a Command built by commands.* (such as commands.get('k')); got ${describe(command)}`,
+    );
+  }
+  checkRawArgs((command as { args?: unknown }).args, method);
 }
 
 /**

@@ -9,8 +9,8 @@
  */
 import type { RedisArg } from '../resp/types.js';
 import type { Command } from './command.js';
-import { firstInvalidArg, type FieldValues, type KeyOrKeys } from './arguments.js';
-import { commandArgError, guardMethods } from './method-guard.js';
+import { commandArgError, firstInvalidArg, type FieldValues, type KeyOrKeys } from './arguments.js';
+import { guardMethods } from './method-guard.js';
 import type { BitFieldOperation, BitRange } from './bitmaps.js';
 import type { GeoBy, GeoFrom, GeoMember, GeoSearchOptions, GeoSearchWithOptions, GeoUnit } from './geo.js';
 import type { CopyOptions, ExpireMode, RestoreOptions, ScanOptions } from './keys.js';

@@ -10,24 +10,10 @@
  * array is built per call. Everything else runs only when a call is refused.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { notAnArg, optionExample } from './arguments.js';
+import { mustBe, optionExample, takeRefusal, type Refusal } from './arguments.js';
 import type { Command } from './command.js';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
-
-/** The last command refused by `commandArgError`, so that the wrapper that called it can explain it. */
-let refused: { error: InvalidArgumentError; args: readonly unknown[]; index: number } | undefined;
-
-/**
- * The error for a built command whose argument `index` the encoder cannot write. Its message names the
- * Redis command; when a guarded method built it, the method's wrapper replaces it with one naming the
- * method and the argument the caller passed.
- */
-export function commandArgError(args: readonly unknown[], index: number): InvalidArgumentError {
-  const error = new InvalidArgumentError(`${String(args[0])}: argument ${index} ${notAnArg(args[index])}`);
-  refused = { error, args, index };
-  return error;
-}
 
 /**
  * Wraps every method of `prototype` but those named in `skip` (once). Methods with rest parameters
@@ -152,24 +138,23 @@ function parameterNames(m: Method): string[] {
 }
 
 /**
- * The error to throw for `error`, raised inside guarded method `name` called with `callArgs`: the
- * argument check's error becomes one that names the method and the argument; any other passes through.
+ * The error to throw for `error`, raised inside guarded method `name` called with `callArgs`: an argument
+ * refusal (by the command check or a builder's check) is restated naming the method and the caller's
+ * argument; anything else, or a refusal that cannot be traced to an argument, passes through.
  */
 function explain(error: unknown, name: string, m: Method, callArgs: readonly unknown[]): unknown {
-  const record = refused;
-  if (record === undefined || record.error !== error) return error;
-  refused = undefined;
-  const value = record.args[record.index];
-  const where = locate(m, callArgs, value);
-  const params = parameterNames(m);
+  const refusal = takeRefusal(error);
+  if (refusal === undefined) return error;
+  const where = locate(m, callArgs, refusal);
+  const problem = mustBe(refusal.expectation, refusal.value);
   if (where === undefined) {
-    return new InvalidArgumentError(
-      `${name}(): an argument ${notAnArg(value)} (it became word ${record.index} of ${String(record.args[0])})`,
-    );
+    if (refusal.word === undefined) return error;
+    const { args, index } = refusal.word;
+    return new InvalidArgumentError(`${name}(): an argument ${problem} (word ${index} of ${String(args[0])})`);
   }
-  const param = params[where.param] ?? `#${where.param + 1}`;
+  const param = parameterNames(m)[where.param] ?? `#${where.param + 1}`;
   return new InvalidArgumentError(
-    `${name}(): argument ${where.param + 1} (${param}${formatPath(where.path)}) ${notAnArg(value)}`,
+    `${name}(): argument ${where.param + 1} (${param}${formatPath(where.path)}) ${problem}`,
   );
 }
 
@@ -192,17 +177,23 @@ function formatPath(path: readonly Step[]): string {
 }
 
 /**
- * Which of the caller's arguments (or which element or field inside one) produced the refused value.
- * Every place holding the same value is a candidate; when there are several (`set('k', undefined)` has
- * two undefined arguments), each is replaced in turn by a marker string and the method is run again on a
- * stand-in that only returns the command: the candidate whose marker reaches the command is the one.
+ * Which of the caller's arguments (or which element or field inside one) holds the refused value.
+ * Every place holding that value is a candidate (`set('k', undefined)` has two undefined arguments); each
+ * is replaced in turn by a marker string and the method run again on a stand-in that returns the command
+ * unchecked. The candidate is the one when the marker takes the refused value's place: in the same word
+ * of the command, or in a refusal by the same check (or that check now passes).
  */
-function locate(m: Method, callArgs: readonly unknown[], value: unknown): Spot | undefined {
+function locate(m: Method, callArgs: readonly unknown[], refusal: Refusal): Spot | undefined {
   const spots: Spot[] = [];
-  for (let p = 0; p < callArgs.length; p++) collect(callArgs[p], value, { param: p, path: [] }, spots, 0);
-  if (spots.length <= 1) return spots[0];
-  for (const spot of spots) if (reaches(m, callArgs, spot)) return spot;
-  return spots[0];
+  // Parameters the caller left out are undefined too, and may be what was refused.
+  if (callArgs.length < m.length) callArgs = [...callArgs, ...new Array<unknown>(m.length - callArgs.length)];
+  for (let p = 0; p < callArgs.length; p++) collect(callArgs[p], refusal.value, { param: p, path: [] }, spots, 0);
+  // An object is found by identity: one holder is the one.
+  const value = refusal.value;
+  if (spots.length === 1 && ((typeof value === 'object' && value !== null) || typeof value === 'function')) {
+    return spots[0];
+  }
+  return spots.find((spot) => takesThePlace(m, callArgs, spot, refusal));
 }
 
 const MAX_DEPTH = 4;
@@ -233,18 +224,22 @@ function collect(holder: unknown, value: unknown, at: Spot, out: Spot[], depth: 
 
 const MARKER = '\u0000respool-probe\u0000';
 
-/** Runs the method again with `spot` replaced by MARKER; true when MARKER ends up in the built command. */
-function reaches(m: Method, callArgs: readonly unknown[], spot: Spot): boolean {
+/** Runs the method again with `spot` replaced by MARKER: does MARKER take the refused value's place? */
+function takesThePlace(m: Method, callArgs: readonly unknown[], spot: Spot, refusal: Refusal): boolean {
   const args = callArgs.slice();
   args[spot.param] = replaced(args[spot.param], spot.path, 0);
   const standIn = { execute: (command: Command) => command };
   try {
     const command = m.apply(standIn, args) as Command | undefined;
-    return command?.args.includes(MARKER) === true;
-  } catch {
-    return false;
-  } finally {
-    refused = undefined;
+    // A builder's check no longer refuses (`del([])` → `del(MARKER)`), or the marker is where the bad word was.
+    return refusal.word === undefined || command?.args[refusal.word.index] === MARKER;
+  } catch (error) {
+    // Refused again: by the same check, now of the marker; or, past it, by a later check of another value.
+    const again = takeRefusal(error);
+    if (again === undefined) return false;
+    return again.check === refusal.check
+      ? again.value === MARKER
+      : again.value !== MARKER && refusal.word === undefined;
   }
 }
 

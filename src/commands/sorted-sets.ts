@@ -191,9 +191,9 @@ function zRangeArgs(
   checkOptions(method, options, ZRANGE_OPTIONS);
   const by = options?.by;
   if (by === undefined) {
-    if (typeof start !== 'number' || typeof stop !== 'number') {
-      invalid('zRange start/stop', "integer ranks without options.by ('SCORE' or 'LEX' for bounds)", [start, stop]);
-    }
+    const ranks = "an integer rank without options.by ('SCORE' or 'LEX' for bounds)";
+    if (typeof start !== 'number') invalid('zRange start', ranks, start);
+    if (typeof stop !== 'number') invalid('zRange stop', ranks, stop);
     const args: RedisArg[] = ['ZRANGE', key, integer('zRange start', start), integer('zRange stop', stop)];
     if (options?.rev === true) args.push('REV');
     if (options?.limit !== undefined) invalid('zRange options.limit', "used with by: 'SCORE' or 'LEX'", options.limit);

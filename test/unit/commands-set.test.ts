@@ -100,7 +100,7 @@ describe('CommandSet', () => {
 
   test('builders throw synchronously from the method, before anything is sent', () => {
     const client = new FakeClient(null);
-    assert.throws(() => client.del([]), /del keys/);
+    assert.throws(() => client.del([]), /del\(\): argument 1 \(keys\) must be a non-empty list/);
     assert.equal(client.sent.length, 0);
   });
 });
