@@ -129,6 +129,14 @@ export function checkRawArgs(args: unknown, method: string): asserts args is Red
   if (bad !== -1) throw new InvalidArgumentError(`${method}(): args[${bad}] ${notAnArg(args[bad])}`);
 }
 
+/** A list of arguments given by the caller (a script's keys or args): an array of what the encoder can write. */
+export function checkArgList(list: unknown, method: string, label: string): void {
+  if (!Array.isArray(list))
+    throw new InvalidArgumentError(`${method}(): ${label} must be an array; got ${describe(list)}`);
+  const bad = firstInvalidArg(list);
+  if (bad !== -1) throw new InvalidArgumentError(`${method}(): ${label}[${bad}] ${notAnArg(list[bad])}`);
+}
+
 /** A command built elsewhere (`pipeline.add(commands.get('k'))`): an object whose args pass checkRawArgs. */
 export function checkCommand(command: unknown, method: string): void {
   if (command === null || typeof command !== 'object') {

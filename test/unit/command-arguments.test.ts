@@ -11,6 +11,8 @@ import { AsyncCommands } from '../../src/client/async-commands.js';
 import { Pipeline, type PipelineHost } from '../../src/client/pipeline.js';
 import type { PoolBinding } from '../../src/client/pool-binding.js';
 import { InvalidArgumentError } from '../../src/errors.js';
+import { ScriptRunner } from '../../src/client/script.js';
+import { Loader } from '../../src/cache/loader.js';
 
 /** Records what would be sent; its methods return the runner (chain shape) so calls stay synchronous. */
 class Recorder extends CommandSet<'chain'> {
@@ -229,6 +231,39 @@ describe('bad argument values', () => {
     pipeline.sendCommand(['SET', 'k', 1, 2n, Buffer.from('x')]).add(builders.get('k'));
     assert.equal(pipeline.length, 2);
     refused(() => checkRawArgs(['SET', 'k', Infinity], 'sendCommand'), 'args[2]', 'Infinity', 'finite');
+  });
+});
+
+describe('paths that build commands outside CommandSet', () => {
+  test('a script runner refuses bad keys and args synchronously, before dispatching', () => {
+    const dispatched: Command[] = [];
+    const host = { dispatch: <T>(command: Command<T>) => (dispatched.push(command), Promise.resolve(null as T)) };
+    const runner = new ScriptRunner(host, { script: 'return 1' });
+    refused(() => runner.run(['k', undefined] as never), 'run(): keys[1]', 'undefined');
+    refused(() => runner.run(['k'], [NaN]), 'run(): args[0]', 'NaN');
+    refused(() => runner.run('k' as never), 'run(): keys must be an array');
+    assert.equal(dispatched.length, 0);
+    void runner.run(['k'], ['1']);
+    assert.deepEqual(dispatched[0]!.args, ['EVALSHA', runner.sha, 1, 'k', '1']);
+  });
+
+  test('getOrLoad refuses a serializer that returns neither a string nor a Buffer', async () => {
+    const dispatched: Command[] = [];
+    const host = {
+      dispatch: <T>(command: Command<T>) => (dispatched.push(command), Promise.resolve(null as T)),
+      limitTtl: () => undefined,
+    };
+    const loader = new Loader(host);
+    const serializer = { serialize: () => undefined as never, deserialize: (raw: Buffer) => raw.toString() };
+    await assert.rejects(
+      loader.getOrLoad('k', { serializer }, () => 'v'),
+      /serializer must return a string or a Buffer/,
+    );
+    assert.deepEqual(
+      dispatched.map((c) => c.args[0]),
+      ['GET'],
+      'only the read was sent, never a SET with a bad value',
+    );
   });
 });
 
