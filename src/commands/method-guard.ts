@@ -87,6 +87,24 @@ function guard(name: string, m: Method): Method {
           throw explain(error, name, m, [a, b, c, d]);
         }
       };
+    case 5:
+      return function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) {
+        if (arguments.length > 5) throw tooMany(name, m, arguments.length);
+        try {
+          return m.call(this, a, b, c, d, e);
+        } catch (error) {
+          throw explain(error, name, m, [a, b, c, d, e]);
+        }
+      };
+    case 6:
+      return function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown) {
+        if (arguments.length > 6) throw tooMany(name, m, arguments.length);
+        try {
+          return m.call(this, a, b, c, d, e, f);
+        } catch (error) {
+          throw explain(error, name, m, [a, b, c, d, e, f]);
+        }
+      };
     default: {
       const declared = m.length;
       return function (this: unknown, ...args: unknown[]) {
