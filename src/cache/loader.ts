@@ -95,6 +95,11 @@ export class Loader {
     this.loads++;
     const value = await loader();
     const bytes = serializer.serialize(value);
+    if (typeof bytes !== 'string' && !Buffer.isBuffer(bytes)) {
+      throw new InvalidArgumentError(
+        `getOrLoad: the serializer must return a string or a Buffer; got ${typeof bytes}.`,
+      );
+    }
     await this.host.dispatch(set(key, bytes, ttl !== undefined ? { px: ttl } : undefined));
     this.read(key, ttl).catch(() => undefined); // best effort: the next call reads Redis otherwise
     return value;

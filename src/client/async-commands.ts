@@ -3,8 +3,20 @@
  * by the client, its views, pinned connections, and the cluster and sentinel clients.
  */
 import type { Command } from '../commands/command.js';
+import {
+  KEY_SCAN_OPTIONS,
+  MEMBER_SCAN_OPTIONS,
+  checkOptions,
+  checkRawArgs,
+  isRedisArg,
+  notAnArg,
+} from '../commands/arguments.js';
 import { CommandSet } from '../commands/command-set.js';
-import type { ScanOptions } from '../commands/keys.js';
+import { hScan } from '../commands/hashes.js';
+import { scan, type ScanOptions } from '../commands/keys.js';
+import { sScan } from '../commands/sets.js';
+import { zScan } from '../commands/sorted-sets.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 import type { CallOptions } from './pending.js';
 import { cursorItems } from './scan.js';
@@ -16,9 +28,19 @@ export interface KeyScanOptions {
   count?: number;
 }
 
+/**
+ * Iterators check their arguments when called, not at the first `next()`: a bad argument must throw
+ * where the caller wrote it. Building the first page's command checks the option values (count ≥ 1…).
+ */
+function checkIteratorKey(method: string, key: unknown): void {
+  if (!isRedisArg(key)) throw new InvalidArgumentError(`${method}(): argument 1 (key) ${notAnArg(key)}`);
+}
+
 export abstract class AsyncCommands extends CommandSet<'promise'> {
   /** Every key (SCAN), page by page under the hood; `type` filters by key type. */
   scanIterator(options?: ScanOptions): AsyncIterableIterator<string> {
+    checkOptions('scanIterator', options, KEY_SCAN_OPTIONS);
+    scan('0', options);
     return cursorItems(
       (cursor) => this.scan(cursor, options),
       (page) => page.keys,
@@ -27,6 +49,9 @@ export abstract class AsyncCommands extends CommandSet<'promise'> {
 
   /** Every field and value of a hash (HSCAN). */
   hScanIterator(key: RedisArg, options?: KeyScanOptions) {
+    checkIteratorKey('hScanIterator', key);
+    checkOptions('hScanIterator', options, MEMBER_SCAN_OPTIONS);
+    hScan(key, '0', options);
     return cursorItems(
       (cursor) => this.hScan(key, cursor, options),
       (page) => page.entries,
@@ -35,6 +60,9 @@ export abstract class AsyncCommands extends CommandSet<'promise'> {
 
   /** Every member of a set (SSCAN). */
   sScanIterator(key: RedisArg, options?: KeyScanOptions) {
+    checkIteratorKey('sScanIterator', key);
+    checkOptions('sScanIterator', options, MEMBER_SCAN_OPTIONS);
+    sScan(key, '0', options);
     return cursorItems(
       (cursor) => this.sScan(key, cursor, options),
       (page) => page.members,
@@ -43,6 +71,9 @@ export abstract class AsyncCommands extends CommandSet<'promise'> {
 
   /** Every member and score of a sorted set (ZSCAN). */
   zScanIterator(key: RedisArg, options?: KeyScanOptions) {
+    checkIteratorKey('zScanIterator', key);
+    checkOptions('zScanIterator', options, MEMBER_SCAN_OPTIONS);
+    zScan(key, '0', options);
     return cursorItems(
       (cursor) => this.zScan(key, cursor, options),
       (page) => page.members,
@@ -65,12 +96,13 @@ export abstract class DispatchingCommands extends AsyncCommands {
   protected abstract readonly core: CommandDispatcher;
   protected abstract readonly callOptions: CallOptions | undefined;
 
-  protected execute<T>(command: Command<T>): Promise<T> {
+  protected submit<T>(command: Command<T>): Promise<T> {
     return this.core.dispatch(command, this.callOptions);
   }
 
   /** Any command, typed or not. Replies decode to RespValue (strings for bulk strings unless `buffers`). */
   sendCommand(args: RedisArg[], options?: RawCallOptions): Promise<unknown> {
+    checkRawArgs(args, 'sendCommand');
     const merged = options === undefined ? this.callOptions : { ...this.callOptions, ...options };
     return this.core.dispatchRaw(args, merged);
   }

@@ -36,7 +36,7 @@ export class PinnedConnection extends AsyncCommands implements Resender {
     return this.lease.conn.serverId;
   }
 
-  protected execute<T>(command: Command<T>): Promise<T> {
+  protected submit<T>(command: Command<T>): Promise<T> {
     if (this.released) {
       return Promise.reject(new ClientClosedError('This pinned connection was released when withConn() returned.'));
     }
@@ -54,12 +54,9 @@ export class PinnedConnection extends AsyncCommands implements Resender {
 
   /** Any command, including connection-state ones (the lease undoes or discards their state at release). */
   sendCommand(args: RedisArg[], options?: { buffers?: boolean }): Promise<unknown> {
-    if (!Array.isArray(args) || args.length === 0) {
-      return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
-    }
     const command = rawCommand(args, options?.buffers === true);
     if (command.state === 'unwatch') this.lease.noteEffect('unwatch'); // not CONNECTION_STATE: it clears state
-    return this.execute(command);
+    return this.submit(command);
   }
 
   /** WATCH keys for the next multi() on this connection. */

@@ -11,6 +11,7 @@
  * are allowed, and its lease undoes them (UNWATCH) or discards the connection at release.
  */
 import { CommandFlags, type Command } from '../commands/command.js';
+import { checkCommand } from '../commands/arguments.js';
 import { CommandSet } from '../commands/command-set.js';
 import { rawCommand } from '../commands/raw.js';
 import { describeRaw } from '../commands/registry.js';
@@ -99,7 +100,7 @@ export abstract class CommandBatch extends CommandSet<'chain'> {
     super();
   }
 
-  protected execute<T>(command: Command<T>): this {
+  protected submit<T>(command: Command<T>): this {
     this.admit(command);
     this.commands.push(command);
     return this;
@@ -115,6 +116,7 @@ export abstract class CommandBatch extends CommandSet<'chain'> {
 
   /** Adds a command built elsewhere (`commands.get('k')`, or one a cluster client forwards), decoded as usual. */
   add(command: Command): this {
+    checkCommand(command, 'add');
     this.admit(command);
     this.commands.push(command);
     return this;

@@ -3,6 +3,7 @@
  * it falls back to EVAL once, which also loads the script, so later calls use EVALSHA again.
  */
 import { createHash } from 'node:crypto';
+import { checkArgList } from '../commands/arguments.js';
 import { CommandFlags, type Command } from '../commands/command.js';
 import { InvalidArgumentError, ReplyError } from '../errors.js';
 import type { RedisArg, RespValue } from '../resp/types.js';
@@ -36,8 +37,14 @@ export class ScriptRunner {
     this.sha = createHash('sha1').update(this.script).digest('hex');
   }
 
-  /** Runs the script with these keys and arguments; resolves with its raw reply. */
-  async run(keys: RedisArg[] = [], args: RedisArg[] = [], options?: CallOptions): Promise<RespValue> {
+  /** Runs the script with these keys and arguments; resolves with its raw reply. Bad arguments throw synchronously. */
+  run(keys: RedisArg[] = [], args: RedisArg[] = [], options?: CallOptions): Promise<RespValue> {
+    checkArgList(keys, 'run', 'keys');
+    checkArgList(args, 'run', 'args');
+    return this.send(keys, args, options);
+  }
+
+  private async send(keys: RedisArg[], args: RedisArg[], options: CallOptions | undefined): Promise<RespValue> {
     const flags = this.readOnly ? CommandFlags.READONLY : CommandFlags.NONE;
     const tail = [keys.length, ...keys, ...args];
     try {

@@ -13,7 +13,7 @@
  * A transaction runs on the master of the one slot all its keys share (CrossSlotError before anything
  * is sent otherwise); when the slot moved meanwhile (EXECABORT caused by MOVED), it runs again there.
  */
-import { CommandFlags } from '../commands/command.js';
+import { rawCommand } from '../commands/raw.js';
 import { CommandBatch } from '../client/pipeline.js';
 import { decide } from '../client/policy.js';
 import { AskError, ClientClosedError, InvalidArgumentError } from '../errors.js';
@@ -30,12 +30,9 @@ abstract class ClusterBatch extends CommandBatch {
 
   /** Adds any command; its keys are found by the command-key table, its reply is returned undecoded. */
   override sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
+    const raw = rawCommand(args, options?.buffers === true);
     const keys = keysOfArgs(args);
-    const flags = options?.buffers === true ? CommandFlags.BUFFERS : CommandFlags.NONE;
-    this.commands.push(
-      keys === undefined ? { args, decode: undefined, flags } : { args, decode: undefined, flags, keys },
-    );
-    return this;
+    return this.add(keys === undefined ? raw : { ...raw, keys });
   }
 }
 

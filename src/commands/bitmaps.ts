@@ -5,12 +5,15 @@ import {
   NONE,
   READONLY,
   READ_CACHEABLE,
+  checkOptions,
   integer,
   invalid,
   keysAt,
   oneOf,
+  optionKeys,
   pushKeys,
   type KeyOrKeys,
+  type OptionKeys,
 } from './arguments.js';
 import { toNumberOrNullArray } from './decoders.js';
 
@@ -30,6 +33,14 @@ export type BitFieldOperation =
   | { op: 'SET'; encoding: string; offset: number | string; value: number | bigint }
   | { op: 'INCRBY'; encoding: string; offset: number | string; increment: number | bigint }
   | { op: 'OVERFLOW'; behavior: 'WRAP' | 'SAT' | 'FAIL' };
+
+const RANGE_KEYS = optionKeys(['start', 'end', 'unit']);
+const STEP_KEYS: ReadonlyMap<unknown, OptionKeys> = new Map([
+  ['GET', optionKeys(['op', 'encoding', 'offset'])],
+  ['SET', optionKeys(['op', 'encoding', 'offset', 'value'])],
+  ['INCRBY', optionKeys(['op', 'encoding', 'offset', 'increment'])],
+  ['OVERFLOW', optionKeys(['op', 'behavior'])],
+]);
 
 function bit(name: string, value: number): number {
   if (value !== 0 && value !== 1) invalid(name, '0 or 1', value);
@@ -51,8 +62,15 @@ export function getBit(key: RedisArg, offset: number): Command<number> {
   };
 }
 
-function pushRange(args: RedisArg[], range: BitRange | undefined, name: string, needsStart: boolean): void {
+function pushRange(
+  args: RedisArg[],
+  range: BitRange | undefined,
+  method: string,
+  name: string,
+  needsStart: boolean,
+): void {
   if (range === undefined) return;
+  checkOptions(method, range, RANGE_KEYS, 'range');
   args.push(integer(`${name}.start`, range.start));
   if (range.end !== undefined) args.push(integer(`${name}.end`, range.end));
   else if (needsStart) invalid(`${name}.end`, 'given (BITCOUNT takes start and end together)', range.end);
@@ -65,14 +83,14 @@ function pushRange(args: RedisArg[], range: BitRange | undefined, name: string, 
 /** `BITCOUNT`: how many bits are 1 (in `range` if given). */
 export function bitCount(key: RedisArg, range?: BitRange): Command<number> {
   const args: RedisArg[] = ['BITCOUNT', key];
-  pushRange(args, range, 'bitCount range', true);
+  pushRange(args, range, 'bitCount', 'bitCount range', true);
   return { args, decode: undefined, flags: READ_CACHEABLE, keys: [key] };
 }
 
 /** `BITPOS`: the position of the first bit equal to `bit`, or -1. */
 export function bitPos(key: RedisArg, bitValue: 0 | 1, range?: BitRange): Command<number> {
   const args: RedisArg[] = ['BITPOS', key, bit('bitPos bit', bitValue)];
-  pushRange(args, range, 'bitPos range', false);
+  pushRange(args, range, 'bitPos', 'bitPos range', false);
   return { args, decode: undefined, flags: READ_CACHEABLE, keys: [key] };
 }
 
@@ -91,12 +109,16 @@ export function bitOp(
 function pushBitField(
   args: RedisArg[],
   operations: readonly BitFieldOperation[],
-  name: string,
+  method: string,
   readOnly: boolean,
 ): void {
+  const name = `${method} operations`;
   if (!Array.isArray(operations) || operations.length === 0)
     invalid(name, 'a non-empty list of operations', operations);
-  for (const step of operations) {
+  for (let i = 0; i < operations.length; i++) {
+    const step = operations[i]!;
+    const keys = step !== null && typeof step === 'object' ? STEP_KEYS.get(step.op) : undefined;
+    if (keys !== undefined) checkOptions(method, step, keys, `operations[${i}]`);
     switch (step?.op) {
       case 'GET':
         args.push('GET', step.encoding, step.offset);
@@ -122,7 +144,7 @@ function pushBitField(
 /** `BITFIELD`: one result per GET/SET/INCRBY step (null where OVERFLOW FAIL stopped an increment). */
 export function bitField(key: RedisArg, operations: readonly BitFieldOperation[]): Command<(number | null)[]> {
   const args: RedisArg[] = ['BITFIELD', key];
-  pushBitField(args, operations, 'bitField operations', false);
+  pushBitField(args, operations, 'bitField', false);
   return { args, decode: toNumberOrNullArray, flags: NONE, keys: [key] };
 }
 
@@ -132,6 +154,6 @@ export function bitFieldRo(
   operations: readonly Extract<BitFieldOperation, { op: 'GET' }>[],
 ): Command<(number | null)[]> {
   const args: RedisArg[] = ['BITFIELD_RO', key];
-  pushBitField(args, operations, 'bitFieldRo operations', true);
+  pushBitField(args, operations, 'bitFieldRo', true);
   return { args, decode: toNumberOrNullArray, flags: READONLY, keys: [key] };
 }

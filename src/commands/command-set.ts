@@ -2,12 +2,15 @@
  * The typed methods, one line each, shared by everything that runs commands: the client
  * (`CommandSet<'promise'>`: each method returns a Promise of its result) and pipelines and
  * transactions (`CommandSet<'chain'>`: each method queues and returns the pipeline). Each method
- * builds a `Command` (pure data, see the family files) and hands it to `execute`.
+ * builds a `Command` (pure data, see the family files) and hands it to `execute`, which checks its
+ * arguments and passes it to the runner's `submit`. Every method is wrapped once at load (method-guard.ts)
+ * so that extra positional arguments are refused and argument errors name the method.
  * Iterators and subscriptions are not here: they make no sense inside a pipeline.
  */
 import type { RedisArg } from '../resp/types.js';
 import type { Command } from './command.js';
-import type { FieldValues, KeyOrKeys } from './arguments.js';
+import { commandArgError, firstInvalidArg, type FieldValues, type KeyOrKeys } from './arguments.js';
+import { guardMethods } from './method-guard.js';
 import type { BitFieldOperation, BitRange } from './bitmaps.js';
 import type { GeoBy, GeoFrom, GeoMember, GeoSearchOptions, GeoSearchWithOptions, GeoUnit } from './geo.js';
 import type { CopyOptions, ExpireMode, RestoreOptions, ScanOptions } from './keys.js';
@@ -48,7 +51,18 @@ export type ResultShape = keyof ResultShapes<unknown, unknown>;
 // One line per method on purpose: this file is a table.
 // prettier-ignore
 export abstract class CommandSet<S extends ResultShape> {
-  protected abstract execute<T>(command: Command<T>): ResultShapes<T, this>[S];
+  /** Runs, queues or records a built command whose arguments were checked. */
+  protected abstract submit<T>(command: Command<T>): ResultShapes<T, this>[S];
+
+  /**
+   * Every method's way out: refuses, synchronously and before anything is queued, a command the encoder
+   * could not write (undefined, null, objects, NaN…), then hands it to `submit`.
+   */
+  protected execute<T>(command: Command<T>): ResultShapes<T, this>[S] {
+    const bad = firstInvalidArg(command.args);
+    if (bad !== -1) throw commandArgError(command.args, bad);
+    return this.submit(command);
+  }
 
   // strings
   get(key: RedisArg) { return this.execute(strings.get(key)); }
@@ -421,3 +435,6 @@ export abstract class CommandSet<S extends ResultShape> {
   pubsubShardChannels(pattern?: string) { return this.execute(pubsub.pubsubShardChannels(pattern)); }
   pubsubShardNumSub(shardChannels: KeyOrKeys) { return this.execute(pubsub.pubsubShardNumSub(shardChannels)); }
 }
+
+// Installed once: counts each call's arguments and names the method in argument errors (see method-guard.ts).
+guardMethods(CommandSet.prototype, ['execute']);

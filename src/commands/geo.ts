@@ -1,7 +1,19 @@
 /** Geo commands (sorted sets of geohashed positions). Coordinates and distances come back as numbers. */
 import type { RedisArg, RespValue } from '../resp/types.js';
 import type { Command } from './command.js';
-import { NONE, READONLY, finite, integer, invalid, oneOf, pushValues, type KeyOrKeys } from './arguments.js';
+import {
+  NONE,
+  READONLY,
+  checkOptions,
+  checkShape,
+  finite,
+  integer,
+  invalid,
+  oneOf,
+  optionKeys,
+  pushValues,
+  type KeyOrKeys,
+} from './arguments.js';
 import { asString, toArray, toNumber, toNumberOrNull } from './decoders.js';
 
 export type GeoUnit = 'm' | 'km' | 'mi' | 'ft';
@@ -45,12 +57,25 @@ export interface GeoSearchResult {
   coordinates?: GeoCoordinates;
 }
 
+const GEOADD_OPTIONS = optionKeys([], ['nx', 'xx', 'ch']);
+const MEMBER_KEYS = optionKeys(['member', 'longitude', 'latitude']);
+const FROM_MEMBER_KEYS = optionKeys(['member']);
+const FROM_COORDINATES_KEYS = optionKeys(['longitude', 'latitude']);
+const BY_RADIUS_KEYS = optionKeys(['radius', 'unit']);
+const BY_BOX_KEYS = optionKeys(['width', 'height', 'unit']);
+const SEARCH_KEYS = ['sort', 'count'];
+const SEARCH_FLAGS = ['any'];
+const SEARCH_OPTIONS = optionKeys(SEARCH_KEYS, SEARCH_FLAGS);
+const SEARCH_WITH_OPTIONS = optionKeys(SEARCH_KEYS, [...SEARCH_FLAGS, 'withCoord', 'withDist', 'withHash']);
+const SEARCH_STORE_OPTIONS = optionKeys(SEARCH_KEYS, [...SEARCH_FLAGS, 'storeDist']);
+
 /** `GEOADD`: how many members were added (or changed, with `ch`). */
 export function geoAdd(
   key: RedisArg,
   members: GeoMember | readonly GeoMember[],
   options?: { nx?: boolean; xx?: boolean; ch?: boolean },
 ): Command<number> {
+  checkOptions('geoAdd', options, GEOADD_OPTIONS);
   const args: RedisArg[] = ['GEOADD', key];
   if (options?.nx === true && options.xx === true) invalid('geoAdd options', 'not both nx and xx', options);
   if (options?.nx === true) args.push('NX');
@@ -58,7 +83,10 @@ export function geoAdd(
   if (options?.ch === true) args.push('CH');
   const list: readonly GeoMember[] = Array.isArray(members) ? members : [members as GeoMember];
   if (list.length === 0) invalid('geoAdd members', 'a non-empty list', members);
-  for (const m of list) {
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i]!;
+    if (m === null || typeof m !== 'object') invalid('geoAdd member', '{ member, longitude, latitude }', m);
+    checkShape('geoAdd', m, MEMBER_KEYS, Array.isArray(members) ? `members[${i}]` : 'members');
     args.push(finite('geoAdd longitude', m.longitude), finite('geoAdd latitude', m.latitude), m.member);
   }
   return { args, decode: undefined, flags: NONE, keys: [key] };
@@ -92,8 +120,11 @@ function pushSearch(
   options: GeoSearchOptions | undefined,
   name: string,
 ): void {
-  if (from !== null && typeof from === 'object' && 'member' in from) args.push('FROMMEMBER', from.member);
-  else if (from !== null && typeof from === 'object' && 'longitude' in from) {
+  if (from !== null && typeof from === 'object' && 'member' in from) {
+    checkOptions(name, from, FROM_MEMBER_KEYS, 'from');
+    args.push('FROMMEMBER', from.member);
+  } else if (from !== null && typeof from === 'object' && 'longitude' in from) {
+    checkOptions(name, from, FROM_COORDINATES_KEYS, 'from');
     args.push(
       'FROMLONLAT',
       finite(`${name} from.longitude`, from.longitude),
@@ -101,8 +132,10 @@ function pushSearch(
     );
   } else invalid(`${name} from`, '{ member } or { longitude, latitude }', from);
   if (by !== null && typeof by === 'object' && 'radius' in by) {
+    checkOptions(name, by, BY_RADIUS_KEYS, 'by');
     args.push('BYRADIUS', finite(`${name} by.radius`, by.radius), oneOf(`${name} by.unit`, by.unit, UNITS));
   } else if (by !== null && typeof by === 'object' && 'width' in by) {
+    checkOptions(name, by, BY_BOX_KEYS, 'by');
     args.push('BYBOX', finite(`${name} by.width`, by.width), finite(`${name} by.height`, by.height));
     args.push(oneOf(`${name} by.unit`, by.unit, UNITS));
   } else invalid(`${name} by`, '{ radius, unit } or { width, height, unit }', by);
@@ -116,6 +149,7 @@ function pushSearch(
 
 /** `GEOSEARCH`: members within the area. */
 export function geoSearch(key: RedisArg, from: GeoFrom, by: GeoBy, options?: GeoSearchOptions): Command<string[]> {
+  checkOptions('geoSearch', options, SEARCH_OPTIONS);
   const args: RedisArg[] = ['GEOSEARCH', key];
   pushSearch(args, from, by, options, 'geoSearch');
   return { args, decode: undefined, flags: READONLY, keys: [key] };
@@ -128,6 +162,7 @@ export function geoSearchWith(
   by: GeoBy,
   options: GeoSearchWithOptions,
 ): Command<GeoSearchResult[]> {
+  checkShape('geoSearchWith', options, SEARCH_WITH_OPTIONS, 'options');
   const args: RedisArg[] = ['GEOSEARCH', key];
   pushSearch(args, from, by, options, 'geoSearchWith');
   const before = args.length;
@@ -147,6 +182,7 @@ export function geoSearchStore(
   by: GeoBy,
   options?: GeoSearchOptions & { storeDist?: boolean },
 ): Command<number> {
+  checkOptions('geoSearchStore', options, SEARCH_STORE_OPTIONS);
   const args: RedisArg[] = ['GEOSEARCHSTORE', destination, source];
   pushSearch(args, from, by, options, 'geoSearchStore');
   if (options?.storeDist === true) args.push('STOREDIST');

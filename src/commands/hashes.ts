@@ -46,7 +46,7 @@ export function hSet(key: RedisArg, field: RedisArg, value: RedisArg): Command<n
 export function hSet(key: RedisArg, fieldOrFields: RedisArg | FieldValues, value?: RedisArg): Command<number>;
 export function hSet(key: RedisArg, fieldOrFields: RedisArg | FieldValues, value?: RedisArg): Command<number> {
   const args: RedisArg[] = ['HSET', key];
-  if (isScalar(fieldOrFields)) {
+  if (isOneField(fieldOrFields)) {
     if (value === undefined) invalid('hSet value', 'given when a single field is set', value);
     args.push(fieldOrFields, value);
   } else {
@@ -56,9 +56,9 @@ export function hSet(key: RedisArg, fieldOrFields: RedisArg | FieldValues, value
   return { args, decode: undefined, flags: NONE, keys: [key] };
 }
 
-function isScalar(value: RedisArg | FieldValues): value is RedisArg {
-  const t = typeof value;
-  return t === 'string' || t === 'number' || t === 'bigint' || Buffer.isBuffer(value);
+/** One field (anything but a record, Map or list: a bad field such as `true` is then refused by the argument check). */
+function isOneField(value: RedisArg | FieldValues): value is RedisArg {
+  return value === null || typeof value !== 'object' || Buffer.isBuffer(value);
 }
 
 /** `HSETNX`: true when the field was set (it did not exist). */
@@ -150,7 +150,7 @@ export function hScan(
   options?: { match?: string; count?: number },
 ): Command<HashScanPage> {
   const args: RedisArg[] = ['HSCAN', key, cursor];
-  if (options !== undefined) pushScanOptions(args, options, 'hScan');
+  pushScanOptions(args, options, 'hScan');
   return { args, decode: decodeHashScanPage, flags: READONLY, keys: [key] };
 }
 

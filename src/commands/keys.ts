@@ -6,16 +6,19 @@ import {
   READONLY,
   READ_BUFFERS,
   READ_CACHEABLE,
+  KEY_SCAN_OPTIONS,
+  checkOptions,
   integer,
   invalid,
   keysAt,
   oneOf,
+  optionKeys,
   pushKeys,
   pushScanOptions,
   unixTime,
   type KeyOrKeys,
 } from './arguments.js';
-import { asString, toArray, toBoolean, toStringArray } from './decoders.js';
+import { asString, toArray, toBoolean, toNumber, toStringArray } from './decoders.js';
 
 /** `EXPIRE`-family condition: only set when the key has no expiry (NX), has one (XX), or the new one is greater (GT) / less (LT). */
 export type ExpireMode = 'NX' | 'XX' | 'GT' | 'LT';
@@ -52,6 +55,9 @@ export interface RestoreOptions {
   /** Access frequency (LFU policies). */
   freq?: number;
 }
+
+const COPY_OPTIONS = optionKeys(['db'], ['replace']);
+const RESTORE_OPTIONS = optionKeys(['idleTime', 'freq'], ['replace', 'absTtl']);
 
 function multiKey(name: string, keys: KeyOrKeys, flags: number, label: string): Command<number> {
   const args: RedisArg[] = [name];
@@ -104,8 +110,9 @@ export function pExpireAt(key: RedisArg, time: number | Date, mode?: ExpireMode)
   return expireCommand('PEXPIREAT', key, unixTime(time, 1), mode);
 }
 
+/** TTL-family replies can exceed 2^53 (an expiry set far ahead), which the decoder gives as bigint: always a number here. */
 function keyNumber(name: string, key: RedisArg, flags: number): Command<number> {
-  return { args: [name, key], decode: undefined, flags, keys: [key] };
+  return { args: [name, key], decode: toNumber, flags, keys: [key] };
 }
 
 /** `EXPIRETIME`: unix seconds; -1 no expiry, -2 no key. */
@@ -157,10 +164,7 @@ export function randomKey(): Command<string | null> {
 /** `SCAN cursor`: one page. Start with cursor 0; stop when the returned cursor is `'0'`. */
 export function scan(cursor: RedisArg, options?: ScanOptions): Command<ScanPage> {
   const args: RedisArg[] = ['SCAN', cursor];
-  if (options !== undefined) {
-    pushScanOptions(args, options, 'scan');
-    if (options.type !== undefined) args.push('TYPE', options.type);
-  }
+  pushScanOptions(args, options, 'scan', KEY_SCAN_OPTIONS);
   return { args, decode: decodeScanPage, flags: READONLY };
 }
 
@@ -172,6 +176,7 @@ function decodeScanPage(reply: RespValue): ScanPage {
 /** `COPY`: true when copied. */
 export function copy(source: RedisArg, destination: RedisArg, options?: CopyOptions): Command<boolean> {
   const args: RedisArg[] = ['COPY', source, destination];
+  checkOptions('copy', options, COPY_OPTIONS);
   if (options?.db !== undefined) args.push('DB', integer('copy options.db', options.db, 0));
   if (options?.replace === true) args.push('REPLACE');
   return { args, decode: toBoolean, flags: NONE, keys: [source, destination] };
@@ -186,6 +191,7 @@ export function dump(key: RedisArg): Command<Buffer | null> {
 export function restore(key: RedisArg, ttl: number, serialized: Buffer, options?: RestoreOptions): Command<'OK'> {
   if (!Buffer.isBuffer(serialized)) invalid('restore serialized', 'a Buffer from dump()', serialized);
   const args: RedisArg[] = ['RESTORE', key, integer('restore ttl', ttl, 0), serialized];
+  checkOptions('restore', options, RESTORE_OPTIONS);
   if (options !== undefined) {
     if (options.replace === true) args.push('REPLACE');
     if (options.absTtl === true) args.push('ABSTTL');

@@ -12,10 +12,12 @@ import {
   READONLY,
   READ_CACHEABLE,
   READ_CACHEABLE_BUFFERS,
+  checkOptions,
   invalid,
   integer,
   keysAt,
   oneOf,
+  optionKeys,
   pushKeys,
   pushValues,
   timeoutSeconds,
@@ -44,6 +46,9 @@ export interface LPosOptions {
   /** Compare at most this many elements (0 = all). */
   maxLen?: number;
 }
+
+const LPOS_OPTIONS = optionKeys(['rank', 'maxLen']);
+const MPOP_OPTIONS = optionKeys(['count']);
 
 function push(name: string, key: RedisArg, elements: KeyOrKeys, label: string): Command<number> {
   const args: RedisArg[] = [name, key];
@@ -153,7 +158,8 @@ export function lInsert(key: RedisArg, where: 'BEFORE' | 'AFTER', pivot: RedisAr
   return { args, decode: undefined, flags: NONE, keys: [key] };
 }
 
-function lPosArgs(key: RedisArg, element: RedisArg, options: LPosOptions | undefined): RedisArg[] {
+function lPosArgs(method: string, key: RedisArg, element: RedisArg, options: LPosOptions | undefined): RedisArg[] {
+  checkOptions(method, options, LPOS_OPTIONS);
   const args: RedisArg[] = ['LPOS', key, element];
   if (options?.rank !== undefined) {
     if (options.rank === 0) invalid('lPos options.rank', 'a non-zero integer', 0);
@@ -165,12 +171,12 @@ function lPosArgs(key: RedisArg, element: RedisArg, options: LPosOptions | undef
 
 /** `LPOS`: index of the first match (see `rank`), or null. */
 export function lPos(key: RedisArg, element: RedisArg, options?: LPosOptions): Command<number | null> {
-  return { args: lPosArgs(key, element, options), decode: undefined, flags: READONLY, keys: [key] };
+  return { args: lPosArgs('lPos', key, element, options), decode: undefined, flags: READONLY, keys: [key] };
 }
 
 /** `LPOS … COUNT n`: indexes of up to `count` matches (0 = all). */
 export function lPosCount(key: RedisArg, element: RedisArg, count: number, options?: LPosOptions): Command<number[]> {
-  const args = lPosArgs(key, element, options);
+  const args = lPosArgs('lPosCount', key, element, options);
   args.push('COUNT', integer('lPosCount count', count, 0));
   return { args, decode: toNumberArray, flags: READONLY, keys: [key] };
 }
@@ -257,6 +263,7 @@ function mPopArgs(name: string, keys: KeyOrKeys, side: ListSide, count: number |
 
 /** `LMPOP`: pops up to `count` (default 1) from the first non-empty list; null when all are empty. */
 export function lMPop(keys: KeyOrKeys, side: ListSide, options?: { count?: number }): Command<KeyElements | null> {
+  checkOptions('lMPop', options, MPOP_OPTIONS);
   const args: RedisArg[] = ['LMPOP'];
   const n = mPopArgs('LMPOP', keys, side, options?.count, args);
   return {
@@ -274,6 +281,7 @@ export function blMPop(
   timeout: number,
   options?: { count?: number },
 ): Command<KeyElements | null> {
+  checkOptions('blMPop', options, MPOP_OPTIONS);
   const blockMs = timeoutSeconds('blMPop timeout', timeout);
   const args: RedisArg[] = ['BLMPOP', timeout];
   const n = mPopArgs('BLMPOP', keys, side, options?.count, args);

@@ -1,6 +1,9 @@
-/** A command given as raw arguments (`sendCommand`), described by the registry: one builder for every path. */
-import { InvalidArgumentError } from '../errors.js';
+/**
+ * A command given as raw arguments (`sendCommand`), checked and described by the registry: the one builder
+ * of raw commands for every path (client, views, pinned connections, pipelines, cluster, sentinel).
+ */
 import type { RedisArg } from '../resp/types.js';
+import { checkRawArgs } from './arguments.js';
 import { CommandFlags, type Command } from './command.js';
 import { describeRaw, type StateEffect } from './registry.js';
 
@@ -12,9 +15,7 @@ export interface RawCommand extends Command {
 }
 
 export function rawCommand(args: RedisArg[], buffers: boolean): RawCommand {
-  if (!Array.isArray(args) || args.length === 0) {
-    throw new InvalidArgumentError('sendCommand expects a non-empty array of arguments.');
-  }
+  checkRawArgs(args, 'sendCommand');
   const info = describeRaw(args);
   // A raw command carries no `keys`, so the cache cannot track it: it always asks the server.
   const own = info.flags & ~CommandFlags.CACHEABLE;

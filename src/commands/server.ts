@@ -6,9 +6,11 @@ import {
   CONNECTION_STATE,
   NONE,
   READONLY,
+  checkOptions,
   integer,
   invalid,
   oneOf,
+  optionKeys,
   pushFieldValues,
   pushValues,
   timeoutMs,
@@ -22,9 +24,16 @@ export type ClientInfo = Record<string, string>;
 
 export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
 
-/** CLIENT KILL filters; give at least one. Returns how many clients were killed. */
+/**
+ * CLIENT KILL filters; give at least one. A connection is closed when it matches every filter given.
+ * Returns how many clients were killed.
+ */
 export interface ClientKillFilters {
-  id?: number | string | readonly (number | string)[];
+  /**
+   * One client id. A one-element array is accepted; several ids are refused, because one CLIENT KILL
+   * cannot name several (Redis keeps only the last `ID` filter): call `clientKill` once per id.
+   */
+  id?: number | string | readonly [number | string];
   type?: ClientType;
   user?: string;
   /** `ip:port` of the client. */
@@ -36,6 +45,10 @@ export interface ClientKillFilters {
   /** Only clients connected at least this many seconds (Redis ≥ 7.4). */
   maxAge?: number;
 }
+
+const CLIENT_LIST_OPTIONS = optionKeys(['type', 'ids']);
+const CLIENT_KILL_FILTERS = optionKeys(['id', 'type', 'user', 'addr', 'laddr', 'maxAge'], ['skipMe']);
+const MEMORY_USAGE_OPTIONS = optionKeys(['samples']);
 
 /** `PING [message]`: `'PONG'`, or the message. */
 export function ping(message?: RedisArg): Command<string> {
@@ -66,11 +79,13 @@ export function parseInfo(text: string): Record<string, string> {
 
 /** `CLIENT ID`: the id of the connection that ran it. */
 export function clientId(): Command<number> {
-  return { args: ['CLIENT', 'ID'], decode: undefined, flags: READONLY };
+  // Ids are 64-bit counters: toNumber keeps the declared type even past 2^53.
+  return { args: ['CLIENT', 'ID'], decode: toNumber, flags: READONLY };
 }
 
 /** `CLIENT LIST [TYPE t] [ID ids]`: one record per connection. */
 export function clientList(options?: { type?: ClientType; ids?: readonly (number | string)[] }): Command<ClientInfo[]> {
+  checkOptions('clientList', options, CLIENT_LIST_OPTIONS);
   const args: RedisArg[] = ['CLIENT', 'LIST'];
   if (options?.type !== undefined) args.push('TYPE', oneOf('clientList options.type', options.type, CLIENT_TYPES));
   if (options?.ids !== undefined) {
@@ -87,13 +102,28 @@ export function clientInfo(): Command<ClientInfo> {
 
 const CLIENT_TYPES: readonly ClientType[] = ['normal', 'master', 'replica', 'pubsub'];
 
-/** `CLIENT KILL <filters>`: how many connections were closed. */
+/**
+ * `CLIENT KILL <filters>`: how many connections were closed. Filters combine with AND. `id` takes one id:
+ * to close several connections by id, call once per id (an array of several is refused rather than
+ * closing only the last one, which is what Redis does with repeated `ID` filters).
+ */
 export function clientKill(filters: ClientKillFilters): Command<number> {
   const args: RedisArg[] = ['CLIENT', 'KILL'];
   if (filters === null || typeof filters !== 'object') invalid('clientKill filters', 'an object', filters);
+  checkOptions('clientKill', filters, CLIENT_KILL_FILTERS, 'filters');
   if (filters.id !== undefined) {
-    const ids = Array.isArray(filters.id) ? filters.id : [filters.id];
-    for (const id of ids) args.push('ID', id);
+    let id: unknown = filters.id;
+    if (Array.isArray(id)) {
+      if (id.length !== 1) {
+        invalid(
+          'clientKill filters.id',
+          'one id (a single CLIENT KILL cannot close several ids; call clientKill once per id)',
+          id,
+        );
+      }
+      id = id[0];
+    }
+    args.push('ID', id as RedisArg);
   }
   if (filters.type !== undefined) args.push('TYPE', oneOf('clientKill filters.type', filters.type, CLIENT_TYPES));
   if (filters.user !== undefined) args.push('USER', filters.user);
@@ -206,6 +236,7 @@ export function lastSave(): Command<number> {
 
 /** `MEMORY USAGE key`: bytes used by the key and its value, or null. */
 export function memoryUsage(key: RedisArg, options?: { samples?: number }): Command<number | null> {
+  checkOptions('memoryUsage', options, MEMORY_USAGE_OPTIONS);
   const args: RedisArg[] = ['MEMORY', 'USAGE', key];
   if (options?.samples !== undefined) args.push('SAMPLES', integer('memoryUsage options.samples', options.samples, 0));
   return { args, decode: undefined, flags: READONLY, keys: [key] };

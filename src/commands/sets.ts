@@ -6,8 +6,10 @@ import {
   READONLY,
   READ_CACHEABLE,
   READ_CACHEABLE_BUFFERS,
+  checkOptions,
   integer,
   keysAt,
+  optionKeys,
   pushKeys,
   pushScanOptions,
   pushValues,
@@ -20,6 +22,8 @@ export interface SetScanPage {
   cursor: string;
   members: string[];
 }
+
+const SINTERCARD_OPTIONS = optionKeys(['limit']);
 
 /** `SADD`: how many members were new. */
 export function sAdd(key: RedisArg, members: KeyOrKeys): Command<number> {
@@ -118,6 +122,7 @@ export function sDiffStore(destination: RedisArg, keys: KeyOrKeys): Command<numb
 
 /** `SINTERCARD`: the intersection's size, counting at most `limit` (0 = no limit). */
 export function sInterCard(keys: KeyOrKeys, options?: { limit?: number }): Command<number> {
+  checkOptions('sInterCard', options, SINTERCARD_OPTIONS);
   const args: RedisArg[] = ['SINTERCARD', 0];
   const n = pushKeys(args, keys, 'sInterCard keys');
   args[1] = n;
@@ -137,7 +142,7 @@ export function sScan(
   options?: { match?: string; count?: number },
 ): Command<SetScanPage> {
   const args: RedisArg[] = ['SSCAN', key, cursor];
-  if (options !== undefined) pushScanOptions(args, options, 'sScan');
+  pushScanOptions(args, options, 'sScan');
   return { args, decode: decodeSetScanPage, flags: READONLY, keys: [key] };
 }
 

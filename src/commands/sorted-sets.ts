@@ -10,10 +10,13 @@ import {
   READONLY,
   READ_CACHEABLE,
   READ_CACHEABLE_BUFFERS,
+  checkOptions,
+  checkShape,
   integer,
   invalid,
   keysAt,
   oneOf,
+  optionKeys,
   pushKeys,
   pushScanOptions,
   pushValues,
@@ -85,7 +88,15 @@ export interface ZScanPage {
 
 export type ZBound = number | string;
 
-function pushZAddOptions(args: RedisArg[], options: ZAddOptions): void {
+const ZADD_OPTIONS = optionKeys([], ['nx', 'xx', 'gt', 'lt', 'ch']);
+const MEMBER_KEYS = optionKeys(['value', 'score']);
+const ZRANGE_OPTIONS = optionKeys(['by', 'limit'], ['rev']);
+const LIMIT_KEYS = optionKeys(['offset', 'count']);
+const MPOP_OPTIONS = optionKeys(['count']);
+const ZSTORE_OPTIONS = optionKeys(['weights', 'aggregate']);
+
+function pushZAddOptions(args: RedisArg[], options: ZAddOptions, method: string): void {
+  checkOptions(method, options, ZADD_OPTIONS);
   if (options.nx === true && (options.xx === true || options.gt === true || options.lt === true)) {
     invalid('zAdd options', 'nx alone (not with xx, gt or lt)', options);
   }
@@ -97,8 +108,9 @@ function pushZAddOptions(args: RedisArg[], options: ZAddOptions): void {
   if (options.ch === true) args.push('CH');
 }
 
-function pushMember(args: RedisArg[], member: ZMemberInput): void {
+function pushMember(args: RedisArg[], member: ZMemberInput, method: string): void {
   if (member === null || typeof member !== 'object') invalid('zAdd member', 'a { value, score } object', member);
+  checkShape(method, member, MEMBER_KEYS, 'member');
   args.push(score('zAdd member score', member.score), member.value);
 }
 
@@ -109,12 +121,12 @@ export function zAdd(
   options?: ZAddOptions,
 ): Command<number> {
   const args: RedisArg[] = ['ZADD', key];
-  if (options !== undefined) pushZAddOptions(args, options);
+  if (options !== undefined) pushZAddOptions(args, options, 'zAdd');
   if (Array.isArray(members)) {
     if (members.length === 0) invalid('zAdd members', 'a non-empty list', members);
-    for (let i = 0; i < members.length; i++) pushMember(args, members[i] as ZMemberInput);
+    for (let i = 0; i < members.length; i++) pushMember(args, members[i] as ZMemberInput, 'zAdd');
   } else {
-    pushMember(args, members as ZMemberInput);
+    pushMember(args, members as ZMemberInput, 'zAdd');
   }
   return { args, decode: undefined, flags: NONE, keys: [key] };
 }
@@ -122,9 +134,9 @@ export function zAdd(
 /** `ZADD … INCR`: adds `member.score` to the member's score; the new score, or null when nx/xx/gt/lt stopped it. */
 export function zAddIncr(key: RedisArg, member: ZMemberInput, options?: ZAddOptions): Command<number | null> {
   const args: RedisArg[] = ['ZADD', key];
-  if (options !== undefined) pushZAddOptions(args, options);
+  if (options !== undefined) pushZAddOptions(args, options, 'zAddIncr');
   args.push('INCR');
-  pushMember(args, member);
+  pushMember(args, member, 'zAddIncr');
   return { args, decode: toNumberOrNull, flags: NONE, keys: [key] };
 }
 
@@ -169,12 +181,19 @@ export function zLexCount(key: RedisArg, min: string, max: string): Command<numb
   return { args: ['ZLEXCOUNT', key, min, max], decode: undefined, flags: READ_CACHEABLE, keys: [key] };
 }
 
-function zRangeArgs(key: RedisArg, start: ZBound, stop: ZBound, options: ZRangeOptions | undefined): RedisArg[] {
+function zRangeArgs(
+  method: string,
+  key: RedisArg,
+  start: ZBound,
+  stop: ZBound,
+  options: ZRangeOptions | undefined,
+): RedisArg[] {
+  checkOptions(method, options, ZRANGE_OPTIONS);
   const by = options?.by;
   if (by === undefined) {
-    if (typeof start !== 'number' || typeof stop !== 'number') {
-      invalid('zRange start/stop', "integer ranks without options.by ('SCORE' or 'LEX' for bounds)", [start, stop]);
-    }
+    const ranks = "an integer rank without options.by ('SCORE' or 'LEX' for bounds)";
+    if (typeof start !== 'number') invalid('zRange start', ranks, start);
+    if (typeof stop !== 'number') invalid('zRange stop', ranks, stop);
     const args: RedisArg[] = ['ZRANGE', key, integer('zRange start', start), integer('zRange stop', stop)];
     if (options?.rev === true) args.push('REV');
     if (options?.limit !== undefined) invalid('zRange options.limit', "used with by: 'SCORE' or 'LEX'", options.limit);
@@ -188,6 +207,7 @@ function zRangeArgs(key: RedisArg, start: ZBound, stop: ZBound, options: ZRangeO
   if (options?.rev === true) args.push('REV');
   const limit = options?.limit;
   if (limit !== undefined) {
+    checkShape(method, limit, LIMIT_KEYS, 'options.limit');
     args.push(
       'LIMIT',
       integer('zRange options.limit.offset', limit.offset, 0),
@@ -199,11 +219,21 @@ function zRangeArgs(key: RedisArg, start: ZBound, stop: ZBound, options: ZRangeO
 
 /** `ZRANGE`: members in order (by rank, score or lex; see ZRangeOptions). */
 export function zRange(key: RedisArg, start: ZBound, stop: ZBound, options?: ZRangeOptions): Command<string[]> {
-  return { args: zRangeArgs(key, start, stop, options), decode: undefined, flags: READ_CACHEABLE, keys: [key] };
+  return {
+    args: zRangeArgs('zRange', key, start, stop, options),
+    decode: undefined,
+    flags: READ_CACHEABLE,
+    keys: [key],
+  };
 }
 
 export function zRangeBuffer(key: RedisArg, start: ZBound, stop: ZBound, options?: ZRangeOptions): Command<Buffer[]> {
-  return { args: zRangeArgs(key, start, stop, options), decode: undefined, flags: READ_CACHEABLE_BUFFERS, keys: [key] };
+  return {
+    args: zRangeArgs('zRangeBuffer', key, start, stop, options),
+    decode: undefined,
+    flags: READ_CACHEABLE_BUFFERS,
+    keys: [key],
+  };
 }
 
 /** `ZRANGE … WITHSCORES`: `{ value, score }` per member. */
@@ -213,7 +243,7 @@ export function zRangeWithScores(
   stop: ZBound,
   options?: ZRangeOptions,
 ): Command<ScoredMember[]> {
-  const args = zRangeArgs(key, start, stop, options);
+  const args = zRangeArgs('zRangeWithScores', key, start, stop, options);
   args.push('WITHSCORES');
   return { args, decode: toStringScoredMembers, flags: READ_CACHEABLE, keys: [key] };
 }
@@ -298,6 +328,7 @@ export function zMPop(
   side: 'MIN' | 'MAX',
   options?: { count?: number },
 ): Command<KeyScoredMembers | null> {
+  checkOptions('zMPop', options, MPOP_OPTIONS);
   const args: RedisArg[] = ['ZMPOP'];
   const n = pushMPop(args, 'zMPop', keys, side, options?.count);
   return { args, decode: decodeKeyScoredMembers, flags: NONE, keys: keysAt(args, 2, n) };
@@ -310,6 +341,7 @@ export function bzMPop(
   timeout: number,
   options?: { count?: number },
 ): Command<KeyScoredMembers | null> {
+  checkOptions('bzMPop', options, MPOP_OPTIONS);
   const blockMs = timeoutSeconds('bzMPop timeout', timeout);
   const args: RedisArg[] = ['BZMPOP', timeout];
   const n = pushMPop(args, 'bzMPop', keys, side, options?.count);
@@ -344,10 +376,12 @@ function zStore(
   keys: KeyOrKeys,
   options?: ZStoreOptions,
 ): Command<number> {
+  checkOptions(label, options, ZSTORE_OPTIONS);
   const args: RedisArg[] = [name, destination, 0];
   const n = pushKeys(args, keys, `${label} keys`);
   args[2] = n;
   if (options?.weights !== undefined) {
+    if (!Array.isArray(options.weights)) invalid(`${label} options.weights`, 'an array of numbers', options.weights);
     if (options.weights.length !== n) invalid(`${label} options.weights`, `one weight per key (${n})`, options.weights);
     args.push('WEIGHTS');
     for (const w of options.weights) args.push(score(`${label} options.weights`, w));
@@ -385,7 +419,7 @@ export function zScan(
   options?: { match?: string; count?: number },
 ): Command<ZScanPage> {
   const args: RedisArg[] = ['ZSCAN', key, cursor];
-  if (options !== undefined) pushScanOptions(args, options, 'zScan');
+  pushScanOptions(args, options, 'zScan');
   return { args, decode: decodeZScanPage, flags: READONLY, keys: [key] };
 }
 

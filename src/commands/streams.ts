@@ -10,9 +10,12 @@ import {
   READ_BLOCKING,
   NONE,
   READONLY,
+  checkOptions,
+  checkShape,
   integer,
   invalid,
   oneOf,
+  optionKeys,
   pushFieldValues,
   pushValues,
   timeoutMs,
@@ -106,18 +109,31 @@ export interface XAutoClaimResult {
   deletedIds: string[];
 }
 
+const XADD_OPTIONS = optionKeys(['trim'], ['noMkStream']);
+const TRIM_KEYS = optionKeys(['strategy', 'threshold', 'limit'], ['approximate']);
+const COUNT_OPTIONS = optionKeys(['count']);
+const XREAD_OPTIONS = optionKeys(['count', 'block']);
+const XREADGROUP_OPTIONS = optionKeys(['count', 'block'], ['noAck']);
+const STREAM_READ_KEYS = optionKeys(['key', 'id']);
+const XGROUP_CREATE_OPTIONS = optionKeys(['entriesRead'], ['mkStream']);
+const XPENDING_OPTIONS = optionKeys(['idle', 'consumer']);
+const XCLAIM_OPTIONS = optionKeys(['idle', 'time', 'retryCount'], ['force']);
+
 /** `XADD key id fields`: the entry's id (`'*'` lets the server choose), or null with `noMkStream` when there is no stream. */
 export function xAdd(key: RedisArg, id: RedisArg, message: FieldValues, options?: XAddOptions): Command<string | null> {
+  checkOptions('xAdd', options, XADD_OPTIONS);
   const args: RedisArg[] = ['XADD', key];
   if (options?.noMkStream === true) args.push('NOMKSTREAM');
-  if (options?.trim !== undefined) pushTrim(args, options.trim, 'xAdd options.trim');
+  if (options?.trim !== undefined) pushTrim(args, options.trim, 'xAdd', 'options.trim');
   args.push(id);
   pushFieldValues(args, message, 'xAdd message');
   return { args, decode: undefined, flags: NONE, keys: [key] };
 }
 
-function pushTrim(args: RedisArg[], trim: StreamTrim, name: string): void {
+function pushTrim(args: RedisArg[], trim: StreamTrim, method: string, label: string): void {
+  const name = `${method} ${label}`;
   if (trim === null || typeof trim !== 'object') invalid(name, "{ strategy: 'MAXLEN' | 'MINID', threshold }", trim);
+  checkShape(method, trim, TRIM_KEYS, label);
   args.push(oneOf(`${name}.strategy`, trim.strategy, ['MAXLEN', 'MINID']));
   if (trim.approximate === true) args.push('~');
   if (trim.strategy === 'MAXLEN') args.push(integer(`${name}.threshold`, trim.threshold as number, 0));
@@ -131,7 +147,7 @@ function pushTrim(args: RedisArg[], trim: StreamTrim, name: string): void {
 /** `XTRIM`: how many entries were removed. */
 export function xTrim(key: RedisArg, trim: StreamTrim): Command<number> {
   const args: RedisArg[] = ['XTRIM', key];
-  pushTrim(args, trim, 'xTrim trim');
+  pushTrim(args, trim, 'xTrim', 'trim');
   return { args, decode: undefined, flags: NONE, keys: [key] };
 }
 
@@ -153,6 +169,7 @@ export function xRange(
   end: RedisArg,
   options?: { count?: number },
 ): Command<StreamMessage[]> {
+  checkOptions('xRange', options, COUNT_OPTIONS);
   const args: RedisArg[] = ['XRANGE', key, start, end];
   if (options?.count !== undefined) args.push('COUNT', integer('xRange options.count', options.count, 0));
   return { args, decode: decodeMessages, flags: READONLY, keys: [key] };
@@ -165,12 +182,18 @@ export function xRevRange(
   start: RedisArg,
   options?: { count?: number },
 ): Command<StreamMessage[]> {
+  checkOptions('xRevRange', options, COUNT_OPTIONS);
   const args: RedisArg[] = ['XREVRANGE', key, end, start];
   if (options?.count !== undefined) args.push('COUNT', integer('xRevRange options.count', options.count, 0));
   return { args, decode: decodeMessages, flags: READONLY, keys: [key] };
 }
 
-function pushStreams(args: RedisArg[], streams: StreamRead | readonly StreamRead[], name: string): RedisArg[] {
+function pushStreams(
+  args: RedisArg[],
+  streams: StreamRead | readonly StreamRead[],
+  method: string,
+  name: string,
+): RedisArg[] {
   const list: readonly StreamRead[] = Array.isArray(streams) ? streams : [streams as StreamRead];
   if (list.length === 0) invalid(name, 'a non-empty list of { key, id }', streams);
   const keys = new Array<RedisArg>(list.length);
@@ -178,6 +201,7 @@ function pushStreams(args: RedisArg[], streams: StreamRead | readonly StreamRead
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
     if (s === undefined || s === null || typeof s !== 'object') invalid(name, 'a list of { key, id }', streams);
+    checkShape(method, s, STREAM_READ_KEYS, Array.isArray(streams) ? `streams[${i}]` : 'streams');
     keys[i] = s.key;
     args.push(s.key);
   }
@@ -198,9 +222,10 @@ export function xRead(
   streams: StreamRead | readonly StreamRead[],
   options?: XReadOptions,
 ): Command<StreamMessages[] | null> {
+  checkOptions('xRead', options, XREAD_OPTIONS);
   const args: RedisArg[] = ['XREAD'];
   const blockMs = readCommand(args, options, 'xRead');
-  const keys = pushStreams(args, streams, 'xRead streams');
+  const keys = pushStreams(args, streams, 'xRead', 'xRead streams');
   if (blockMs === undefined) return { args, decode: decodeStreams, flags: READONLY, keys };
   return { args, decode: decodeStreams, flags: READ_BLOCKING, blockMs, keys };
 }
@@ -212,10 +237,11 @@ export function xReadGroup(
   streams: StreamRead | readonly StreamRead[],
   options?: XReadGroupOptions,
 ): Command<StreamMessages<Record<string, string> | null>[] | null> {
+  checkOptions('xReadGroup', options, XREADGROUP_OPTIONS);
   const args: RedisArg[] = ['XREADGROUP', 'GROUP', group, consumer];
   const blockMs = readCommand(args, options, 'xReadGroup');
   if (options?.noAck === true) args.push('NOACK');
-  const keys = pushStreams(args, streams, 'xReadGroup streams');
+  const keys = pushStreams(args, streams, 'xReadGroup', 'xReadGroup streams');
   const decode = decodeStreams as (reply: RespValue) => StreamMessages<Record<string, string> | null>[] | null;
   if (blockMs === undefined) return { args, decode, flags: NONE, keys };
   return { args, decode, flags: BLOCKING, blockMs, keys };
@@ -228,6 +254,7 @@ export function xGroupCreate(
   id: RedisArg,
   options?: { mkStream?: boolean; entriesRead?: number },
 ): Command<'OK'> {
+  checkOptions('xGroupCreate', options, XGROUP_CREATE_OPTIONS);
   const args: RedisArg[] = ['XGROUP', 'CREATE', key, group, id];
   if (options?.mkStream === true) args.push('MKSTREAM');
   if (options?.entriesRead !== undefined)
@@ -275,6 +302,7 @@ export function xPendingRange(
   count: number,
   options?: XPendingRangeOptions,
 ): Command<XPendingEntry[]> {
+  checkOptions('xPendingRange', options, XPENDING_OPTIONS);
   const args: RedisArg[] = ['XPENDING', key, group];
   if (options?.idle !== undefined) args.push('IDLE', integer('xPendingRange options.idle', options.idle, 0));
   args.push(start, end, integer('xPendingRange count', count, 0));
@@ -283,6 +311,7 @@ export function xPendingRange(
 }
 
 function claimArgs(
+  method: string,
   key: RedisArg,
   group: RedisArg,
   consumer: RedisArg,
@@ -290,6 +319,7 @@ function claimArgs(
   ids: KeyOrKeys,
   options: XClaimOptions | undefined,
 ): RedisArg[] {
+  checkOptions(method, options, XCLAIM_OPTIONS);
   const args: RedisArg[] = ['XCLAIM', key, group, consumer, integer('xClaim minIdleMs', minIdleMs, 0)];
   pushValues(args, ids, 'xClaim ids');
   if (options !== undefined) {
@@ -311,7 +341,7 @@ export function xClaim(
   ids: KeyOrKeys,
   options?: XClaimOptions,
 ): Command<StreamMessage[]> {
-  const args = claimArgs(key, group, consumer, minIdleMs, ids, options);
+  const args = claimArgs('xClaim', key, group, consumer, minIdleMs, ids, options);
   return { args, decode: decodeMessages, flags: NONE, keys: [key] };
 }
 
@@ -324,7 +354,7 @@ export function xClaimJustId(
   ids: KeyOrKeys,
   options?: XClaimOptions,
 ): Command<string[]> {
-  const args = claimArgs(key, group, consumer, minIdleMs, ids, options);
+  const args = claimArgs('xClaimJustId', key, group, consumer, minIdleMs, ids, options);
   args.push('JUSTID');
   return { args, decode: toStringArray, flags: NONE, keys: [key] };
 }
@@ -338,6 +368,7 @@ export function xAutoClaim(
   start: RedisArg,
   options?: { count?: number },
 ): Command<XAutoClaimResult> {
+  checkOptions('xAutoClaim', options, COUNT_OPTIONS);
   const args: RedisArg[] = ['XAUTOCLAIM', key, group, consumer, integer('xAutoClaim minIdleMs', minIdleMs, 0), start];
   if (options?.count !== undefined) args.push('COUNT', integer('xAutoClaim options.count', options.count, 1));
   return { args, decode: decodeAutoClaim, flags: NONE, keys: [key] };

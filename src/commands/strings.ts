@@ -7,6 +7,7 @@ import {
   READ_CACHEABLE,
   READ_CACHEABLE_BUFFERS,
   BUFFERS,
+  checkOptions,
   finite,
   integer,
   invalid,
@@ -14,6 +15,7 @@ import {
   keysAt,
   pushFieldValues,
   pushKeys,
+  optionKeys,
   type FieldValues,
 } from './arguments.js';
 import { toBoolean, toNumber } from './decoders.js';
@@ -47,6 +49,10 @@ export interface GetExOptions extends ExpiryOptions {
   persist?: boolean;
 }
 
+const EXPIRY_KEYS = ['ex', 'px', 'exAt', 'pxAt'];
+const SET_OPTIONS = optionKeys(EXPIRY_KEYS, ['keepTtl', 'nx', 'xx', 'get']);
+const GET_EX_OPTIONS = optionKeys(EXPIRY_KEYS, ['persist']);
+
 export function get(key: RedisArg): Command<string | null> {
   return { args: ['GET', key], decode: undefined, flags: READ_CACHEABLE, keys: [key] };
 }
@@ -60,7 +66,10 @@ export function set(key: RedisArg, value: RedisArg, options: SetOptions & { get:
 export function set(key: RedisArg, value: RedisArg, options?: SetOptions): Command<'OK' | null>;
 export function set(key: RedisArg, value: RedisArg, options?: SetOptions): Command<string | null> {
   const args: RedisArg[] = ['SET', key, value];
-  if (options !== undefined) pushSetOptions(args, options);
+  if (options !== undefined) {
+    checkOptions('set', options, SET_OPTIONS);
+    pushSetOptions(args, options);
+  }
   return { args, decode: undefined, flags: NONE, keys: [key] };
 }
 
@@ -151,9 +160,10 @@ export function getDelBuffer(key: RedisArg): Command<Buffer | null> {
   return { args: ['GETDEL', key], decode: undefined, flags: BUFFERS, keys: [key] };
 }
 
-function getExArgs(key: RedisArg, options: GetExOptions | undefined): RedisArg[] {
+function getExArgs(method: string, key: RedisArg, options: GetExOptions | undefined): RedisArg[] {
   const args: RedisArg[] = ['GETEX', key];
   if (options !== undefined) {
+    checkOptions(method, options, GET_EX_OPTIONS);
     pushExpiry(args, options, 'getEx options');
     if (options.persist === true) {
       if (args.length > 2) invalid('getEx options', 'either an expiry (ex, px, exAt, pxAt) or persist', options);
@@ -165,11 +175,11 @@ function getExArgs(key: RedisArg, options: GetExOptions | undefined): RedisArg[]
 
 /** `GETEX`: the value, and sets or removes its expiry. */
 export function getEx(key: RedisArg, options?: GetExOptions): Command<string | null> {
-  return { args: getExArgs(key, options), decode: undefined, flags: NONE, keys: [key] };
+  return { args: getExArgs('getEx', key, options), decode: undefined, flags: NONE, keys: [key] };
 }
 
 export function getExBuffer(key: RedisArg, options?: GetExOptions): Command<Buffer | null> {
-  return { args: getExArgs(key, options), decode: undefined, flags: BUFFERS, keys: [key] };
+  return { args: getExArgs('getExBuffer', key, options), decode: undefined, flags: BUFFERS, keys: [key] };
 }
 
 /** `GETRANGE`: bytes `start..end` inclusive (negative counts from the end). */

@@ -301,7 +301,7 @@ describe('sorted sets', () => {
     check(c.zRangeBuffer('z', 0, 1), ['ZRANGE', 'z', 0, 1], RCB, ['z']);
     check(c.zRangeWithScores('z', 0, -1), ['ZRANGE', 'z', 0, -1, 'WITHSCORES'], RC, ['z']);
     rejects(() => c.zRange('z', 0, -1, { limit: { offset: 0, count: 1 } }), 'zRange options.limit');
-    rejects(() => c.zRange('z', '(1', 5), 'zRange start/stop');
+    rejects(() => c.zRange('z', '(1', 5), 'zRange start');
     rejects(() => c.zRange('z', 0, 1, { by: 'RANK' as 'SCORE' }), 'zRange options.by');
   });
 
@@ -550,7 +550,10 @@ describe('scripting, server, pub/sub', () => {
     check(c.clientList({ type: 'pubsub' }), ['CLIENT', 'LIST', 'TYPE', 'pubsub'], R);
     check(c.clientList({ ids: [1, 2] }), ['CLIENT', 'LIST', 'ID', 1, 2], R);
     check(c.clientInfo(), ['CLIENT', 'INFO'], R);
-    check(c.clientKill({ id: [3, 4], skipMe: false }), ['CLIENT', 'KILL', 'ID', 3, 'ID', 4, 'SKIPME', 'no'], F.NONE);
+    check(c.clientKill({ id: 3, skipMe: false }), ['CLIENT', 'KILL', 'ID', 3, 'SKIPME', 'no'], F.NONE);
+    check(c.clientKill({ id: [3] }), ['CLIENT', 'KILL', 'ID', 3], F.NONE);
+    // Redis keeps only the last of repeated ID filters: several ids are refused, not half-honoured.
+    rejects(() => c.clientKill({ id: [3, 4] as never }), 'once per id');
     check(
       c.clientKill({ type: 'normal', addr: '1.2.3.4:5' }),
       ['CLIENT', 'KILL', 'TYPE', 'normal', 'ADDR', '1.2.3.4:5'],
