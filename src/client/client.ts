@@ -137,7 +137,11 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
 
   private route(pending: PendingCommand): void {
     if ((pending.command.flags & CommandFlags.BLOCKING) !== 0) {
-      void this.runAlone(pending);
+      void this.runAlone(pending, this.blocking ?? this.main);
+      return;
+    }
+    if (pending.alone) {
+      void this.runAlone(pending, this.main);
       return;
     }
     this.queued.push(pending);
@@ -194,9 +198,11 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     lease.flush(); // with nothing written (all gave up meanwhile), the lease ends here
   }
 
-  /** Blocking commands run alone on a connection of the blocking pool (or of the main pool when there is none). */
-  private async runAlone(pending: PendingCommand): Promise<void> {
-    const binding = this.blocking ?? this.main;
+  /**
+   * One command on a connection of its own: blocking commands (on the blocking pool, or the main pool when there
+   * is none), and a retry whose reply the server may refuse to send (it then closes only that connection).
+   */
+  private async runAlone(pending: PendingCommand, binding: PoolBinding): Promise<void> {
     let lease: Lease;
     try {
       lease = await binding.lease('batch');
