@@ -49,6 +49,8 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
   attempts = 0;
   /** Runs alone on a connection of its own: the server hung up while this command's reply was due. */
   alone = false;
+  /** performance.now() when its retry began waiting for the pool's failing dial gate; NaN when not waiting. */
+  gateWaitStart = NaN;
   /** Opaque slot for the sender (e.g. the connection it was written to). */
   connection: unknown = undefined;
   /** The batch wait this command counts down while its batch waits for a connection. */
