@@ -27,11 +27,17 @@ export const UNICODE_KEY = 'ключ:键:🔑:é';
 
 /**
  * Starts one server for the file and runs `body` once per protocol, in a describe named after it.
- * `ctx.key(name)` prefixes keys per protocol so the two suites never share data.
+ * `ctx.key(name)` prefixes keys per protocol so the two suites never share data; `ctx.server()` is the
+ * server, for a test that needs a second client (`openClient(ctx.server(), protocol)`).
  */
 export function forEachProtocol(
   family: string,
-  body: (ctx: { client: () => CommandClient; key: (name: string) => string; protocol: 2 | 3 }) => void,
+  body: (ctx: {
+    client: () => CommandClient;
+    key: (name: string) => string;
+    protocol: 2 | 3;
+    server: () => RedisServer;
+  }) => void,
 ): void {
   let server: RedisServer;
   before(async () => {
@@ -51,7 +57,7 @@ export function forEachProtocol(
       after(async () => {
         await client?.close();
       });
-      body({ client: () => client!, key: (name) => `{resp${protocol}}:${name}`, protocol });
+      body({ client: () => client!, key: (name) => `{resp${protocol}}:${name}`, protocol, server: () => server });
     });
   }
 }
