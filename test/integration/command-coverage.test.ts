@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseInfo } from '../../src/commands/index.js';
+import { CommandSet, parseInfo } from '../../src/commands/index.js';
 import { createClient, type RedisClient } from '../../src/index.js';
 import {
   NOT_CLIENT_FACING,
@@ -95,4 +95,14 @@ test('the README\'s "Command coverage" section matches the server and the typed 
     'README.md\'s "Command coverage" section is out of date: run `npm run coverage:commands` ' +
       '(with Redis 7.0 first on the PATH) and commit the README',
   );
+});
+
+test("every typed method has a row in the README's tables", () => {
+  const readme = readFileSync(README, 'utf8');
+  const methods = Object.getOwnPropertyNames(CommandSet.prototype).filter(
+    (n) => n !== 'constructor' && n !== 'execute',
+  );
+  assert.ok(methods.length > 250);
+  const missing = methods.filter((method) => !readme.includes(`| \`${method}(`));
+  assert.deepEqual(missing, [], 'add a row for these methods under "Typed commands" in README.md');
 });

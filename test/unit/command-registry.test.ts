@@ -323,6 +323,7 @@ describe('command registry: cluster', () => {
     assert.equal(fanOutOf(['PING']), undefined);
     assert.match(refusedInCluster(['scan', 0]) ?? '', /scanIterator/);
     assert.match(refusedInCluster(['SELECT', 1]) ?? '', /database 0/);
+    assert.match(refusedInCluster(['MOVE', 'k', 1]) ?? '', /database 0/);
     assert.match(refusedInCluster(['WAITAOF', 1, 0, 0]) ?? '', /withConn/);
     assert.equal(refusedInCluster(['GET', 'k']), undefined);
   });
