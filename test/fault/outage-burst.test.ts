@@ -23,7 +23,7 @@ after(async () => {
 });
 
 const BURSTS = Number(process.env.OUTAGE_BURSTS ?? 20);
-const PER_BURST = 1000;
+const PER_BURST = Number(process.env.OUTAGE_PER_BURST ?? 1000);
 const BURST_EVERY_MS = 75;
 
 test(`${BURSTS * PER_BURST} SETs issued during an outage: almost none fail after the server is back`, async () => {
