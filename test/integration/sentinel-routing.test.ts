@@ -3,14 +3,21 @@
  * (`role: 'replica'`), and the sentinels' answers when it cannot hear their announcements at all.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { test } from 'node:test';
 import { createSentinel } from '../../src/cluster/index.js';
 import { MASTER_NAME, SentinelSetup } from '../helpers/redis-sentinel.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor, within } from '../helpers/wait.js';
 
 test("role 'replica' leaves a replica reported down, falls back to the master, and returns to a replica", async () => {
   const setup = await SentinelSetup.start({ replicas: 2, downAfterMs: 1000 });
-  const client = createSentinel({ sentinels: [setup.sentinels[0]!.address], masterName: MASTER_NAME, role: 'replica' });
+  // RESP2 here (RESP3, the default, elsewhere): the watches read announcements in both.
+  const client = createSentinel({
+    sentinels: [setup.sentinels[0]!.address],
+    masterName: MASTER_NAME,
+    role: 'replica',
+    protocol: 2,
+  });
   try {
     const replicaAddresses = setup.replicas.map((r) => `127.0.0.1:${r.port}`);
     await client.get('warm-up');
@@ -57,6 +64,43 @@ test('without announcements (SUBSCRIBE refused), asking the sentinels every seco
     assert.equal(((await client.sendCommand(['ROLE'])) as unknown[])[0], 'master');
   } finally {
     await client.close();
+    await setup.stop();
+  }
+});
+
+test('a sentinel that drops every connection is tried again with a backoff while the others are watched', async () => {
+  const setup = await SentinelSetup.start({ replicas: 1 });
+  const attempts: number[] = [];
+  let reached: (() => void) | undefined;
+  const broken = net.createServer((socket) => {
+    attempts.push(performance.now());
+    socket.destroy();
+    if (attempts.length === 5) reached?.();
+  });
+  await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+  const brokenAddress = `127.0.0.1:${(broken.address() as net.AddressInfo).port}`;
+  const client = createSentinel({
+    sentinels: [setup.sentinels[0]!.address, brokenAddress],
+    masterName: MASTER_NAME,
+  });
+  try {
+    assert.equal(await client.set('watched', 'yes'), 'OK');
+    await within(
+      'five attempts on the broken sentinel',
+      new Promise<void>((resolve) => (attempts.length >= 5 ? resolve() : (reached = resolve))),
+      20_000,
+    );
+    const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);
+    // Not a tight loop: every retry waits at least the minimum backoff (100 ms; 90 allows timer rounding).
+    assert.ok(
+      gaps.every((gap) => gap >= 90),
+      `gaps between attempts: ${gaps.map((g) => g.toFixed(0)).join(', ')} ms`,
+    );
+    await waitFor('the client to watch the three real sentinels', () => client.watchedSentinels.length === 3, 10_000);
+    assert.ok(!client.watchedSentinels.includes(brokenAddress));
+  } finally {
+    await client.close();
+    broken.close();
     await setup.stop();
   }
 });
