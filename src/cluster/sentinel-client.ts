@@ -423,20 +423,28 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     this.pollTimer.unref();
   }
 
+  /**
+   * One sentinel a second (in turn) is asked; only when it names another master are all of them asked,
+   * so that one lagging or mistaken sentinel cannot move the client.
+   */
   private async poll(): Promise<void> {
     if (this.polling || this.isClosed || this.served === undefined) return;
     this.polling = true;
     try {
-      let asked = this.sentinels.filter((s) => this.watches.isAnswering(s));
-      if (asked.length === 0) asked = [...this.sentinels];
-      const answers = await Promise.all(asked.map((s) => this.askMaster(s).catch(() => undefined)));
+      let answering = this.sentinels.filter((s) => this.watches.isAnswering(s));
+      if (answering.length === 0) answering = [...this.sentinels];
+      const asked = answering[this.pollCount++ % answering.length]!;
+      const named = await this.askMaster(asked).catch(() => undefined);
       if (this.isClosed) return;
-      const named = answers.filter((a): a is NodeAddress => a !== undefined);
-      const master = this.agreedMaster(named);
-      if (master !== undefined) this.masterMoved(master, master);
-      else if (this.role === 'replica' && this.needsAnotherReplica()) this.rediscoverSoon();
-      if (++this.pollCount % RELEARN_EVERY_POLLS === 0 && asked[0] !== undefined) {
-        await this.learnSentinels(this.sentinelClient(asked[0]), this.sentinelTimeout());
+      if (named !== undefined && formatAddress(named) !== this.masterAddress) {
+        const answers = await Promise.all(answering.map((s) => this.askMaster(s).catch(() => undefined)));
+        if (this.isClosed) return;
+        const master = this.agreedMaster(answers.filter((a): a is NodeAddress => a !== undefined));
+        if (master !== undefined) this.masterMoved(master, master);
+      }
+      if (this.role === 'replica' && this.needsAnotherReplica()) this.rediscoverSoon();
+      if (this.pollCount % RELEARN_EVERY_POLLS === 0) {
+        await this.learnSentinels(this.sentinelClient(asked), this.sentinelTimeout());
       }
     } finally {
       this.polling = false;
