@@ -3,7 +3,7 @@
  * announcements, and readers of sentinel replies and messages.
  */
 import type { Command } from '../commands/command.js';
-import type { Connection } from '../connection/connection.js';
+import type { openConnection } from '../client/open-connection.js';
 import { CommandBatch } from '../client/pipeline.js';
 import { retryBackoff } from '../client/policy.js';
 import { Liveness } from '../client/pubsub-liveness.js';
@@ -12,6 +12,9 @@ import { redactOptions } from '../options-secrets.js';
 import type { RespValue } from '../resp/types.js';
 import { formatAddress, parseAddress } from './cluster-options.js';
 import type { NodeAddress } from './topology.js';
+
+/** A connection as the client layer opens it (the cluster layer does not reach below the client). */
+type Connection = Awaited<ReturnType<typeof openConnection>>;
 
 /** Collects commands, then runs them on the current node's pipeline or transaction. */
 export class SentinelBatch extends CommandBatch {
