@@ -191,6 +191,33 @@ test('SIGSTOP a master: the client follows the promotion, keeps every acknowledg
         record.settledAt = Date.now();
       }
     });
+    // Pipelined writers: three appends per cluster pipeline, each entry acknowledged on its own.
+    const pipelineLists = [`${tag}:p0`, `${tag}:p1`];
+    const pipelineWrites: WriteRecord[][] = pipelineLists.map(() => []);
+    const pipelineFailures = new Failures();
+    const pipelineLoops = pipelineLists.map(async (list, p) => {
+      for (let value = 0; !stop; value += 3) {
+        const batch = [value, value + 1, value + 2].map((v) => ({
+          value: v,
+          issuedAt: Date.now(),
+          settledAt: 0,
+          acked: false,
+        }));
+        pipelineWrites[p]!.push(...batch);
+        const pipeline = client.pipeline();
+        for (const r of batch) pipeline.rPush(list, String(r.value));
+        try {
+          const results = await pipeline.exec();
+          results.forEach((result, i) => {
+            if (result instanceof Error) pipelineFailures.add(result);
+            else batch[i]!.acked = true;
+          });
+        } catch (err) {
+          pipelineFailures.add(err);
+        }
+        for (const r of batch) r.settledAt = Date.now();
+      }
+    });
     const readerLoops = Array.from({ length: 4 }, async (_, r) => {
       for (let i = r; !stop; i++) {
         const key = readKeys[i % readKeys.length]!;
@@ -249,7 +276,11 @@ test('SIGSTOP a master: the client follows the promotion, keeps every acknowledg
     const ackedSince = (w: number, at: number) => writes[w]!.filter((r) => r.acked && r.issuedAt >= at).length;
     await waitFor('writes on the new master', () => lists.every((_, w) => ackedSince(w, followedAt) >= 10), 30_000);
     stop = true;
-    await within('the traffic to stop', Promise.all([...writerLoops, ...readerLoops, ...otherLoops]), 30_000);
+    await within(
+      'the traffic to stop',
+      Promise.all([...writerLoops, ...pipelineLoops, ...readerLoops, ...otherLoops]),
+      30_000,
+    );
 
     // Before its promotion the replica acknowledges no write (it answers MOVED): earlier acknowledgements
     // came from the old master, and asynchronous replication may lose those (counted, not asserted).
@@ -257,13 +288,18 @@ test('SIGSTOP a master: the client follows the promotion, keeps every acknowledg
     let lostFromOldMaster = 0;
     let lostFromNewMaster = 0;
     let ackedByOldAfterStop = 0;
-    for (let w = 0; w < writers; w++) {
-      const stored = (await client.lRange(lists[w]!, 0, -1)).map(Number);
+    const allLists = [...lists, ...pipelineLists];
+    const allWrites = [...writes, ...pipelineWrites];
+    for (let w = 0; w < allLists.length; w++) {
+      const stored = (await client.lRange(allLists[w]!, 0, -1)).map(Number);
       for (let i = 1; i < stored.length; i++) {
-        assert.ok(stored[i]! > stored[i - 1]!, `${lists[w]} in order, no repeats: ${stored[i - 1]} then ${stored[i]}`);
+        assert.ok(
+          stored[i]! > stored[i - 1]!,
+          `${allLists[w]} in order, no repeats: ${stored[i - 1]} then ${stored[i]}`,
+        );
       }
       const present = new Set(stored);
-      for (const r of writes[w]!) {
+      for (const r of allWrites[w]!) {
         if (!r.acked) continue;
         const byOldMaster = r.settledAt < selfPromotedAt;
         if (byOldMaster && r.settledAt >= stoppedAt) ackedByOldAfterStop++;
@@ -298,13 +334,14 @@ test('SIGSTOP a master: the client follows the promotion, keeps every acknowledg
       t,
       `writes acknowledged ${acked()} (old master after the stop signal: ${ackedByOldAfterStop}); lost: ${lostFromOldMaster} acknowledged by the old master, ${lostFromNewMaster} by the new`,
     );
-    report(t, `failures: writes ${writeFailures}; reads ${readFailures}`);
-    for (const [kind, message] of [...writeFailures.samples, ...readFailures.samples])
-      report(t, `  ${kind}: ${message}`);
+    report(t, `failures: writes ${writeFailures}; pipeline entries ${pipelineFailures}; reads ${readFailures}`);
+    for (const f of [writeFailures, pipelineFailures, readFailures]) {
+      for (const [kind, message] of f.samples) report(t, `  ${kind}: ${message}`);
+    }
 
     assert.equal(lostFromNewMaster, 0, 'every write acknowledged after the promotion is on the new master');
     assert.equal(wrongReads, 0, 'every read answered its own key');
-    for (const f of [writeFailures, readFailures, otherFailures]) {
+    for (const f of [writeFailures, pipelineFailures, readFailures, otherFailures]) {
       assert.equal(f.closedErrors, 0, `no ClientClosedError reached a caller (${f})`);
     }
     assert.equal(client.closed, false);
@@ -313,6 +350,10 @@ test('SIGSTOP a master: the client follows the promotion, keeps every acknowledg
       // switch (reads sent again, writes failed as "outcome unknown"), held ones were sent to the new master.
       // Each writer had at most one write in flight there; nothing it sent later may fail, nor any read.
       assert.ok(writeFailures.total <= writers, `at most one failed write per writer (${writeFailures})`);
+      assert.ok(
+        pipelineFailures.total <= 3 * pipelineLists.length,
+        `at most one failed pipeline per pipelined writer (${pipelineFailures})`,
+      );
       assert.equal(writeFailures.timeouts, 0, `no write waited out a timeout (${writeFailures})`);
       assert.equal(readFailures.total, 0, `reads are sent again or wait for the new master (${readFailures})`);
     } else {
