@@ -72,7 +72,7 @@ export class ClusterRouter {
   /** Commands held because their target is suspect; woken on each topology load and each cleared suspicion. */
   private changeWaiters: (() => void)[] = [];
   private readonly stallTimer: NodeJS.Timeout;
-  private lastStallCheckAt = Date.now();
+  private lastStallCheckAt = performance.now();
 
   constructor(readonly options: ResolvedClusterOptions) {
     this.nodes = new NodeSet(options.nodeOptions, options.readRouting !== 'master', options.mapAddress, (node) =>
@@ -287,8 +287,10 @@ export class ClusterRouter {
       },
       (error: unknown) => {
         node.probing = false;
-        if (error instanceof ReplyError) this.answered(node);
-        else setTimeout(() => this.probe(node), PROBE_RETRY_MS).unref();
+        if (error instanceof ReplyError) return this.answered(node);
+        // Held commands look again (and the wake-ups of those whose recheck timer fired are dropped).
+        this.wakeHeld();
+        setTimeout(() => this.probe(node), PROBE_RETRY_MS).unref();
       },
     );
   }
@@ -298,7 +300,7 @@ export class ClusterRouter {
    * in a row, is suspect. A check that ran late (a busy event loop) proves nothing: replies may sit unread.
    */
   private checkStalls(): void {
-    const now = Date.now();
+    const now = performance.now();
     const late = now - this.lastStallCheckAt > 2 * STALL_CHECK_MS;
     this.lastStallCheckAt = now;
     for (const node of this.nodes.all()) {
