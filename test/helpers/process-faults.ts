@@ -1,0 +1,48 @@
+/**
+ * Records `unhandledRejection` and `uncaughtException` while installed, so that a test can assert that
+ * none happened and say where (instead of the process dying). While installed it is the only listener:
+ * node:test's own listeners would end whichever test is running at once, leaving its work running
+ * into the next test. dispose() puts them back.
+ *
+ *   const faults = recordProcessFaults();
+ *   after(() => faults.dispose());
+ *   …
+ *   assert.deepEqual(faults.take(), []);
+ */
+
+export interface ProcessFault {
+  readonly event: 'unhandledRejection' | 'uncaughtException';
+  readonly error: unknown;
+}
+
+export interface ProcessFaultRecorder {
+  /** The faults recorded since the last take(), oldest first; the list is emptied. */
+  take(): ProcessFault[];
+  /** Removes the handlers. */
+  dispose(): void;
+}
+
+export function recordProcessFaults(): ProcessFaultRecorder {
+  let faults: ProcessFault[] = [];
+  const onRejection = (error: unknown) => faults.push({ event: 'unhandledRejection', error });
+  const onException = (error: unknown) => faults.push({ event: 'uncaughtException', error });
+  const previousRejection = process.listeners('unhandledRejection');
+  const previousException = process.listeners('uncaughtException');
+  process.removeAllListeners('unhandledRejection');
+  process.removeAllListeners('uncaughtException');
+  process.on('unhandledRejection', onRejection);
+  process.on('uncaughtException', onException);
+  return {
+    take() {
+      const taken = faults;
+      faults = [];
+      return taken;
+    },
+    dispose() {
+      process.off('unhandledRejection', onRejection);
+      process.off('uncaughtException', onException);
+      for (const listener of previousRejection) process.on('unhandledRejection', listener);
+      for (const listener of previousException) process.on('uncaughtException', listener);
+    },
+  };
+}
