@@ -60,6 +60,10 @@ export const STATE_COMMANDS = [
   'setname-raw',
   'subscribe-raw',
   'tracking-raw',
+  'hello-raw',
+  'reset-raw',
+  'no-evict-raw',
+  'auth-raw',
 ] as const;
 export type StateCommand = (typeof STATE_COMMANDS)[number];
 
@@ -92,6 +96,15 @@ export type PinnedAction =
   | { type: 'multi'; entries: Entry[]; watchFirst: boolean };
 
 export type AbortTarget = 'get' | 'set' | 'blpop' | 'raw-get' | 'pinned';
+export const CROWD_WAITERS = [
+  'plain',
+  'abort',
+  'timeout',
+  'pinned-abort',
+  'blocking-abort',
+  'blocking-timeout',
+] as const;
+export type CrowdWaiter = (typeof CROWD_WAITERS)[number];
 export type AbortMoment = 'before' | 'sync' | 'microtask' | 'immediate' | 'timer';
 
 export type Op =
@@ -102,7 +115,19 @@ export type Op =
   | { kind: 'pinned'; client: number; actions: PinnedAction[]; ending: 'return' | 'throw'; preAborted: boolean }
   | { kind: 'abort'; client: number; target: AbortTarget; when: AbortMoment; delayMs: number }
   | { kind: 'timeout'; client: number; target: 'debug-sleep' | 'blpop' | 'get'; ms: number }
-  | { kind: 'blocking'; client: number; form: 'empty' | 'pushed' | 'raw-empty' | 'brpop-pushed' };
+  | { kind: 'blocking'; client: number; form: 'empty' | 'pushed' | 'raw-empty' | 'brpop-pushed' }
+  /**
+   * Every turn of a pool taken (pinned connections or blocking commands, each waiting BLOCK_SECONDS) and
+   * `extra` more queued, while other calls wait for a turn and give up (abort, timeout) after `ms`.
+   */
+  | {
+      kind: 'crowd';
+      client: number;
+      through: 'pinned' | 'blocking';
+      extra: number;
+      waiters: CrowdWaiter[];
+      ms: number;
+    };
 
 export type OpKind = Op['kind'];
 export type Step = Op[];
@@ -118,6 +143,7 @@ export const OP_KINDS: readonly OpKind[] = [
   'abort',
   'timeout',
   'blocking',
+  'crowd',
 ];
 
 const KIND_WEIGHTS: readonly (readonly [OpKind, number])[] = [
@@ -130,10 +156,13 @@ const KIND_WEIGHTS: readonly (readonly [OpKind, number])[] = [
   ['abort', 9],
   ['timeout', 4],
   ['blocking', 6],
+  ['crowd', 4],
 ];
 
 /** Seconds a blocking command waits in these tests (the server runs with hz 100, so it ends on time). */
-export const BLOCK_SECONDS = 0.05;
+export const BLOCK_SECONDS = 0.02;
+/** Seconds DEBUG SLEEP holds the whole server, against per-call timeouts of 1 to 20 ms. */
+export const SLEEP_SECONDS = 0.05;
 export const CHANNEL = 'hyg-channel';
 
 // ---------------------------------------------------------------------------------------------------
@@ -217,6 +246,15 @@ function generateOp(random: SeededRandom, kind: OpKind, without: ReadonlySet<str
       };
     case 'blocking':
       return { kind, client, form: random.pick(['empty', 'pushed', 'raw-empty', 'brpop-pushed'] as const) };
+    case 'crowd':
+      return {
+        kind,
+        client,
+        through: random.pick(['pinned', 'blocking'] as const),
+        extra: random.int(0, 2),
+        waiters: Array.from({ length: random.int(1, 4) }, () => random.pick(CROWD_WAITERS)),
+        ms: random.pick([1, 5, 20, 40]),
+      };
   }
 }
 
@@ -333,6 +371,8 @@ export function describeOp(op: Op): string {
       return `${who} timeout ${op.ms} ms on ${op.target}`;
     case 'blocking':
       return `${who} blocking ${op.form}`;
+    case 'crowd':
+      return `${who} crowd ${op.through}+${op.extra}, waiters [${op.waiters.join(', ')}] give up after ${op.ms} ms`;
   }
 }
 
@@ -562,7 +602,7 @@ export async function runOp(op: Op, ctx: OpContext): Promise<void> {
     case 'invalid':
       return runInvalid(client, op.form, op.bad, `${who}.`, ctx, true);
     case 'shared-state':
-      return runSharedState(client, op.command, who, ctx);
+      return runSharedState(client, op, ctx);
     case 'pipeline':
     case 'multi':
       return runSharedBatch(client, op.kind, op.entries, who, ctx);
@@ -574,6 +614,8 @@ export async function runOp(op: Op, ctx: OpContext): Promise<void> {
       return runTimeout(client, op, who, ctx);
     case 'blocking':
       return runBlocking(client, op.form, who, ctx);
+    case 'crowd':
+      return runCrowd(client, op, who, ctx);
   }
 }
 
@@ -709,7 +751,7 @@ async function runInvalid(
   expectValue(ctx, await ctx.calls.call(`${who}exists(${k})`, () => c.exists(k)), 0);
 }
 
-function stateArgs(command: StateCommand, ctx: OpContext): string[] {
+function stateArgs(command: StateCommand, ctx: OpContext, protocol: 2 | 3): string[] {
   switch (command) {
     case 'select':
     case 'select-raw':
@@ -728,11 +770,20 @@ function stateArgs(command: StateCommand, ctx: OpContext): string[] {
       return ['SUBSCRIBE', CHANNEL];
     case 'tracking-raw':
       return ['CLIENT', 'TRACKING', 'ON'];
+    case 'hello-raw':
+      // The other protocol: the connection's replies change shape.
+      return ['HELLO', protocol === 2 ? '3' : '2'];
+    case 'reset-raw':
+      return ['RESET'];
+    case 'no-evict-raw':
+      return ['CLIENT', 'NO-EVICT', 'ON'];
+    case 'auth-raw':
+      return ['AUTH', 'hyg-wrong-password'];
   }
 }
 
 /** A connection-state command through the promise API (the client or a pinned connection). */
-function invokeState(c: Commands, command: StateCommand, ctx: OpContext): unknown {
+function invokeState(c: Commands, command: StateCommand, ctx: OpContext, protocol: 2 | 3): unknown {
   switch (command) {
     case 'select':
       return c.select(1);
@@ -741,12 +792,15 @@ function invokeState(c: Commands, command: StateCommand, ctx: OpContext): unknow
     case 'watch':
       return (c as unknown as PinnedConnection).watch(ctx.watchKey);
     default:
-      return c.sendCommand(stateArgs(command, ctx));
+      return c.sendCommand(stateArgs(command, ctx, protocol));
   }
 }
 
-async function runSharedState(client: RedisClient, command: StateCommand, who: string, ctx: OpContext) {
-  const outcome = await ctx.calls.call(`${who}.${command}`, () => invokeState(client, command, ctx));
+async function runSharedState(client: RedisClient, op: Extract<Op, { kind: 'shared-state' }>, ctx: OpContext) {
+  const profile = PROFILES[op.client]!;
+  const outcome = await ctx.calls.call(`${profile.label}.${op.command}`, () =>
+    invokeState(client, op.command, ctx, profile.protocol),
+  );
   expectStateRefused(ctx, outcome);
 }
 
@@ -774,6 +828,7 @@ function buildBatch(
   entries: readonly Entry[],
   inTransaction: boolean,
   startTainted: boolean,
+  protocol: 2 | 3,
   who: string,
   ctx: OpContext,
 ): BuiltBatch {
@@ -827,9 +882,9 @@ function buildBatch(
           const command = entry.command;
           if (command === 'select') batch.select(1);
           else if (command === 'setname') batch.clientSetName('hyg-renamed');
-          else batch.sendCommand(stateArgs(command, ctx));
+          else batch.sendCommand(stateArgs(command, ctx, protocol));
           built.slots.push({ check: 'answered', label: command });
-          if (command === 'multi-raw' || command === 'subscribe-raw') {
+          if (command === 'multi-raw' || command === 'subscribe-raw' || command === 'hello-raw') {
             built.taints = true;
             // Inside MULTI they are queued and run by EXEC: the replies after them in the batch still line up.
             if (!inTransaction) tainted = true;
@@ -887,7 +942,8 @@ async function runSharedBatch(
   ctx: OpContext,
 ): Promise<void> {
   const batch = kind === 'pipeline' ? client.pipeline() : client.multi();
-  const built = buildBatch(batch, entries, kind === 'multi', false, `${who}.${kind} `, ctx);
+  const protocol = PROFILES.find((p) => p.label === who)!.protocol;
+  const built = buildBatch(batch, entries, kind === 'multi', false, protocol, `${who}.${kind} `, ctx);
   if (built.thrown !== undefined) {
     checkBuildThrow(ctx, built.thrown, 'shared');
     return;
@@ -925,7 +981,7 @@ async function runPinned(
   const outcome = await ctx.calls.call(`${who}.withConn`, () =>
     client.withConn(async (conn) => {
       ran = true;
-      await runActions(conn, op.actions, `${who}.pinned.`, ctx);
+      await runActions(conn, PROFILES[op.client]!.protocol, op.actions, `${who}.pinned.`, ctx);
       if (op.ending === 'throw') throw userError;
       return 'done';
     }, options),
@@ -946,6 +1002,7 @@ async function runPinned(
 
 async function runActions(
   conn: PinnedConnection,
+  protocol: 2 | 3,
   actions: readonly PinnedAction[],
   who: string,
   ctx: OpContext,
@@ -958,9 +1015,10 @@ async function runActions(
   for (const action of actions) {
     switch (action.type) {
       case 'state': {
-        const outcome = await t.call(`${who}${action.command}`, () => invokeState(conn, action.command, ctx));
+        const outcome = await t.call(`${who}${action.command}`, () => invokeState(conn, action.command, ctx, protocol));
         expectAnswered(ctx, outcome, tainted);
-        if (action.command === 'multi-raw' || action.command === 'subscribe-raw') tainted = true;
+        // Later replies are QUEUED, refused, messages, or in the other protocol's shapes.
+        if (['multi-raw', 'subscribe-raw', 'hello-raw'].includes(action.command)) tainted = true;
         break;
       }
       case 'set-get': {
@@ -993,7 +1051,7 @@ async function runActions(
         break;
       case 'pipeline': {
         const batch = conn.pipeline();
-        const built = buildBatch(batch, action.entries, false, tainted, `${who}pipeline `, ctx);
+        const built = buildBatch(batch, action.entries, false, tainted, protocol, `${who}pipeline `, ctx);
         if (built.thrown !== undefined) {
           checkBuildThrow(ctx, built.thrown, 'pinned');
           break;
@@ -1010,7 +1068,7 @@ async function runActions(
       case 'multi': {
         if (action.watchFirst) check(await t.call(`${who}watch`, () => conn.watch(ctx.watchKey)), 'OK');
         const batch = conn.multi();
-        const built = buildBatch(batch, action.entries, true, tainted, `${who}multi `, ctx);
+        const built = buildBatch(batch, action.entries, true, tainted, protocol, `${who}multi `, ctx);
         if (built.thrown !== undefined) {
           checkBuildThrow(ctx, built.thrown, 'pinned');
           break;
@@ -1096,7 +1154,7 @@ async function runTimeout(
   const k = ctx.key();
   const label = `${who}.timeout(${op.ms} ms) ${op.target}`;
   if (op.target === 'debug-sleep') {
-    const outcome = await ctx.calls.call(label, () => view.sendCommand(['DEBUG', 'SLEEP', String(BLOCK_SECONDS)]));
+    const outcome = await ctx.calls.call(label, () => view.sendCommand(['DEBUG', 'SLEEP', String(SLEEP_SECONDS)]));
     expectValueOr(ctx, outcome, 'OK', isTimeout);
   } else if (op.target === 'blpop') {
     expectValueOr(ctx, await ctx.calls.call(label, () => view.blPop(k, BLOCK_SECONDS)), null, isTimeout);
@@ -1157,6 +1215,10 @@ export function simplerOps(op: Op): Op[] {
     case 'multi':
       if (op.entries.length > 1) op.entries.forEach((_, i) => out.push({ ...op, entries: without(op.entries, i) }));
       break;
+    case 'crowd':
+      if (op.extra > 0) out.push({ ...op, extra: op.extra - 1 });
+      if (op.waiters.length > 1) op.waiters.forEach((_, i) => out.push({ ...op, waiters: without(op.waiters, i) }));
+      break;
     case 'pinned': {
       if (op.ending === 'throw') out.push({ ...op, ending: 'return' });
       if (op.preAborted) out.push({ ...op, preAborted: false });
@@ -1175,4 +1237,54 @@ export function simplerOps(op: Op): Op[] {
       break;
   }
   return out;
+}
+
+async function runCrowd(
+  client: RedisClient,
+  op: Extract<Op, { kind: 'crowd' }>,
+  who: string,
+  ctx: OpContext,
+): Promise<void> {
+  const t = ctx.calls;
+  const profile = PROFILES[op.client]!;
+  const turns = op.through === 'blocking' && profile.blockingPoolSize > 0 ? profile.blockingPoolSize : profile.poolSize;
+  const holders = Array.from({ length: turns + op.extra }, (_, i) => {
+    const k = ctx.key();
+    return op.through === 'pinned'
+      ? t.call(`${who}.crowd withConn#${i}(blPop ${k})`, () => client.withConn((conn) => conn.blPop(k, BLOCK_SECONDS)))
+      : t.call(`${who}.crowd blPop#${i}(${k})`, () => client.blPop(k, BLOCK_SECONDS));
+  });
+  const waiters = op.waiters.map(async (waiter, i) => {
+    const k = ctx.key();
+    const label = `${who}.crowd ${waiter}#${i}(${k})`;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), op.ms);
+    const signal = controller.signal;
+    let outcome: Outcome;
+    try {
+      switch (waiter) {
+        case 'plain':
+          return expectValue(ctx, await t.call(label, () => client.get(k)), null);
+        case 'abort':
+          outcome = await t.call(label, () => client.with({ signal }).get(k));
+          return expectValueOr(ctx, outcome, null, isAbort);
+        case 'timeout':
+          outcome = await t.call(label, () => client.with({ timeout: op.ms }).get(k));
+          return expectValueOr(ctx, outcome, null, isTimeout);
+        case 'pinned-abort':
+          outcome = await t.call(label, () => client.withConn((conn) => conn.get(k), { signal }));
+          return expectValueOr(ctx, outcome, null, isAbort);
+        case 'blocking-abort':
+          outcome = await t.call(label, () => client.with({ signal }).blPop(k, BLOCK_SECONDS));
+          return expectValueOr(ctx, outcome, null, isAbort);
+        case 'blocking-timeout':
+          outcome = await t.call(label, () => client.with({ timeout: op.ms }).blPop(k, BLOCK_SECONDS));
+          return expectValueOr(ctx, outcome, null, isTimeout);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  for (const outcome of await Promise.all(holders)) expectValue(ctx, outcome, null);
+  await Promise.all(waiters);
 }

@@ -118,6 +118,8 @@ interface KnownConnection {
 }
 
 const byServerId = new Map<number, KnownConnection>();
+/** Runs that failed: torn down without checks, so their connections may linger; later runs ignore them. */
+const abandonedRuns = new Set<number>();
 
 function register(client: RedisClient, run: number, slot: number): void {
   const byLocalId = new Map<number, KnownConnection>();
@@ -425,6 +427,7 @@ async function checkClientList(run: Run): Promise<void> {
       const id = Number(entry['id']);
       seen.add(id);
       const known = byServerId.get(id);
+      if (known !== undefined && abandonedRuns.has(known.run)) continue;
       if (known === undefined) {
         pending.push(`a connection no client reported: ${summary(entry)}`);
       } else if (known.closed) {
@@ -478,7 +481,10 @@ async function closeClients(run: Run, strict: boolean): Promise<Violation[]> {
     violations.push({ kind: 'close', message: `close() did not resolve within ${SETTLE_BOUND_MS} ms` });
     await settledWithin(Promise.all(run.clients.map((c) => c.destroy())), SETTLE_BOUND_MS);
   }
-  if (!strict) return [];
+  if (!strict) {
+    abandonedRuns.add(run.id);
+    return [];
+  }
   for (const [slot, client] of run.clients.entries()) {
     const stats = client.poolStats();
     if (stats.totalConns !== 0 || (stats.blocking?.totalConns ?? 0) !== 0) {
@@ -495,7 +501,9 @@ async function closeClients(run: Run, strict: boolean): Promise<Violation[]> {
     }
     await sleep(5);
   }
-  faults.take();
+  for (const fault of faults.take()) {
+    violations.push({ kind: 'process-fault', message: `while closing: ${fault.event}: ${describeError(fault.error)}` });
+  }
   return violations;
 }
 
