@@ -18,14 +18,23 @@ export interface ProcessFault {
 export interface ProcessFaultRecorder {
   /** The faults recorded since the last take(), oldest first; the list is emptied. */
   take(): ProcessFault[];
+  /** Resolves at the next fault recorded (at once if one is waiting to be taken). */
+  next(): Promise<void>;
   /** Removes the handlers. */
   dispose(): void;
 }
 
 export function recordProcessFaults(): ProcessFaultRecorder {
   let faults: ProcessFault[] = [];
-  const onRejection = (error: unknown) => faults.push({ event: 'unhandledRejection', error });
-  const onException = (error: unknown) => faults.push({ event: 'uncaughtException', error });
+  let wake: (() => void)[] = [];
+  const record = (fault: ProcessFault) => {
+    faults.push(fault);
+    const waiting = wake;
+    wake = [];
+    for (const resolve of waiting) resolve();
+  };
+  const onRejection = (error: unknown) => record({ event: 'unhandledRejection', error });
+  const onException = (error: unknown) => record({ event: 'uncaughtException', error });
   const previousRejection = process.listeners('unhandledRejection');
   const previousException = process.listeners('uncaughtException');
   process.removeAllListeners('unhandledRejection');
@@ -37,6 +46,10 @@ export function recordProcessFaults(): ProcessFaultRecorder {
       const taken = faults;
       faults = [];
       return taken;
+    },
+    next() {
+      if (faults.length > 0) return Promise.resolve();
+      return new Promise((resolve) => wake.push(resolve));
     },
     dispose() {
       process.off('unhandledRejection', onRejection);

@@ -24,7 +24,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { createClient, type RedisClient } from '../../src/index.js';
+import { createClient, InvalidArgumentError, RedisError, ReplyError, type RedisClient } from '../../src/index.js';
 import type { PoolStats } from '../../src/pool/index.js';
 import {
   CallTracker,
@@ -72,6 +72,7 @@ const SETTLE_BOUND_MS = 8000;
 const IDLE_BOUND_MS = 3000;
 const LIST_BOUND_MS = 2000;
 const CLIENT_READ_TIMEOUT_MS = 2000;
+const FAULT_GRACE_MS = 500;
 
 function parseKinds(text: string | undefined): readonly OpKind[] {
   if (text === undefined || text === '') return OP_KINDS;
@@ -199,8 +200,15 @@ async function runProgram(program: Program): Promise<RunResult> {
     const step = program[i]!;
     // Every operation issues its first calls now, in this tick: concurrent operations share batches.
     const ops = Promise.all(step.map((op) => runOp(op, run)));
-    if (!(await settledWithin(ops, SETTLE_BOUND_MS))) {
-      run.violation('unsettled', `not settled after ${SETTLE_BOUND_MS} ms: ${run.calls.unsettled().join(', ')}`);
+    // After a crash or an unhandled rejection, what has not settled shortly after will not.
+    const crashed = faults.next().then(() => sleep(FAULT_GRACE_MS));
+    const began = performance.now();
+    if (!(await settledWithin(ops, SETTLE_BOUND_MS, crashed))) {
+      const waited = Math.round(performance.now() - began);
+      run.violation(
+        'unsettled',
+        `still pending ${waited} ms after the step began: ${run.calls.unsettled().join(', ')}`,
+      );
       run.calls.forget();
     }
     noteFaults(run);
@@ -221,19 +229,27 @@ async function runProgram(program: Program): Promise<RunResult> {
   return { failure, log };
 }
 
-/** True when `promise` settled within `ms`; its rejection (a bug in the test code) is rethrown. */
-async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+/**
+ * True when `promise` settled within `ms` (or before `giveUp` resolved); its rejection (a bug in the
+ * test code) is rethrown.
+ */
+async function settledWithin(promise: Promise<unknown>, ms: number, giveUp?: Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  const stopped = giveUp?.then(() => false) ?? timedOut;
   try {
-    return await Promise.race([promise.then(() => true), timedOut]);
+    return await Promise.race([promise.then(() => true), timedOut, stopped]);
   } finally {
     clearTimeout(timer);
   }
 }
 
+/** Process faults go first: they are the cause of whatever else went wrong in the step. */
 function noteFaults(run: Run): void {
-  for (const fault of faults.take()) run.violation('process-fault', `${fault.event}: ${describeError(fault.error)}`);
+  const noted = faults.take().map((fault): Violation => {
+    return { kind: 'process-fault', message: `${fault.event}: ${describeError(fault.error)}` };
+  });
+  run.violations.unshift(...noted);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -476,14 +492,16 @@ async function checkClientList(run: Run): Promise<void> {
 /** close() must resolve and take every connection with it; a failed run is torn down with destroy(). */
 async function closeClients(run: Run, strict: boolean): Promise<Violation[]> {
   const violations: Violation[] = [];
+  if (!strict) {
+    // The run failed already: no more checks, just free what it holds.
+    abandonedRuns.add(run.id);
+    await settledWithin(Promise.all(run.clients.map((c) => c.destroy())), SETTLE_BOUND_MS);
+    return [];
+  }
   const closing = Promise.all(run.clients.map((c) => c.close()));
   if (!(await settledWithin(closing, SETTLE_BOUND_MS))) {
     violations.push({ kind: 'close', message: `close() did not resolve within ${SETTLE_BOUND_MS} ms` });
     await settledWithin(Promise.all(run.clients.map((c) => c.destroy())), SETTLE_BOUND_MS);
-  }
-  if (!strict) {
-    abandonedRuns.add(run.id);
-    return [];
   }
   for (const [slot, client] of run.clients.entries()) {
     const stats = client.poolStats();
@@ -640,6 +658,116 @@ describe('hygiene: nothing one caller does reaches another', () => {
       const replay = `${REPLAY_ENV}HYGIENE_SEED=${seed} HYGIENE_STEPS=${result.failure.step + 1}`;
       // Only the first failing seed of a run is shrunk (it takes a while); the others print their seed and log.
       assert.fail(await report(`seed ${seed}`, replay, program, result, shrinks++ === 0));
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Minimal reproductions of what the property found, one test each.
+
+describe('found by the hygiene property', () => {
+  const REPRO_BOUND_MS = 3000;
+  const opened: RedisClient[] = [];
+  after(async () => {
+    // destroy(): a client these tests broke may never finish close().
+    await settledWithin(Promise.all(opened.map((c) => c.destroy())), SETTLE_BOUND_MS);
+  });
+
+  function open(protocol: 2 | 3, name: string): RedisClient {
+    const client = createClient({
+      host: server.host,
+      port: server.port,
+      protocol,
+      clientName: name,
+      poolSize: 2,
+      readTimeout: CLIENT_READ_TIMEOUT_MS,
+    });
+    opened.push(client);
+    return client;
+  }
+
+  /** The call's outcome; fails the test if it has not settled within a bound no local reply needs. */
+  async function settle(label: string, invoke: () => unknown): Promise<Outcome> {
+    const outcome = new CallTracker().call(label, invoke);
+    assert.ok(await settledWithin(outcome, REPRO_BOUND_MS), `${label} settled`);
+    return outcome;
+  }
+
+  function assertRefused(outcome: Outcome): void {
+    const ok =
+      (outcome.status === 'threw' && outcome.error instanceof InvalidArgumentError) ||
+      (outcome.status === 'rejected' && outcome.error instanceof RedisError);
+    assert.ok(ok, `${outcome.label}: ${describeOutcome(outcome)}; expected InvalidArgumentError or a RedisError`);
+  }
+
+  for (const protocol of [2, 3] as const) {
+    test(`an invalid argument fails only its own call, and the pool stays usable (RESP${protocol})`, async () => {
+      faults.take();
+      const client = open(protocol, `repro-invalid-${protocol}`);
+      for (const bad of [undefined, null, {}, [], true]) {
+        // Issued in one tick: the bad call sits in the same batch as two good ones.
+        const before = new CallTracker().call('set', () => client.set('repro:k', 'v'));
+        const invalid = settle(`set(k, ${show(bad)})`, () => client.set('repro:bad', bad as never));
+        const afterwards = new CallTracker().call('get', () => client.get('repro:k'));
+        assertRefused(await invalid);
+        assert.ok(await settledWithin(Promise.all([before, afterwards]), REPRO_BOUND_MS), 'the good calls settled');
+        assert.deepEqual([describeOutcome(await before), describeOutcome(await afterwards)], ["'OK'", "'v'"]);
+        assert.deepEqual(faults.take(), [], 'no unhandled rejection or uncaught exception');
+        assert.equal(client.poolStats().inUse, 0, 'no turn is held');
+      }
+    });
+  }
+
+  test('SUBSCRIBE sent by hand on a pinned RESP3 connection gets its confirmation, not a read timeout', async () => {
+    const client = open(3, 'repro-pinned-subscribe');
+    for (const how of ['sendCommand', 'pipeline'] as const) {
+      const outcome = await settle(`withConn ${how}(SUBSCRIBE)`, () =>
+        client.withConn((conn) =>
+          how === 'sendCommand'
+            ? conn.sendCommand(['SUBSCRIBE', 'repro-channel'])
+            : conn.pipeline().sendCommand(['SUBSCRIBE', 'repro-channel']).exec(),
+        ),
+      );
+      // Either the confirmation, or a refusal that says what to use instead; never "no reply within readTimeout".
+      const ok = outcome.status === 'resolved' || outcome.error instanceof InvalidArgumentError;
+      assert.ok(ok, `${outcome.label}: ${describeOutcome(outcome)}`);
+    }
+  });
+
+  for (const refused of [['WATCH', 'repro:w'], ['MULTI']]) {
+    test(`a pinned transaction keeps replies in line when the server refuses ${refused[0]} inside it`, async () => {
+      const client = open(2, 'repro-pinned-misaligned');
+      await client.withConn(async (conn) => {
+        const outcome = await settle(`multi().sendCommand(${refused.join(' ')}).set().get().exec()`, () =>
+          conn.multi().sendCommand(refused).set('repro:m', 'v').get('repro:m').exec(),
+        );
+        if (outcome.status !== 'resolved') {
+          assert.ok(outcome.error instanceof RedisError, describeOutcome(outcome));
+          return;
+        }
+        // Each entry its own reply: the refusal for the refused command, OK for SET, the value for GET.
+        const [first, set, get] = outcome.value as unknown[];
+        const refusal = first instanceof ReplyError ? 'ReplyError' : show(first);
+        assert.deepEqual([refusal, set, get], ['ReplyError', 'OK', 'v']);
+      });
+    });
+  }
+
+  for (const how of ['multi', 'pipeline'] as const) {
+    test(`a pinned ${how} with an invalid argument leaves the pinned connection usable`, async () => {
+      const client = open(3, `repro-pinned-invalid-${how}`);
+      await client.withConn(async (conn) => {
+        const batch = how === 'multi' ? conn.multi() : conn.pipeline();
+        const outcome = await settle(`${how}().set(k, undefined).exec()`, () =>
+          batch
+            .set('repro:p', 'ok')
+            .set('repro:q', undefined as never)
+            .exec(),
+        );
+        assertRefused(outcome);
+        const ping = await settle('ping() afterwards on the same pinned connection', () => conn.ping());
+        assert.equal(describeOutcome(ping), "'PONG'");
+      });
     });
   }
 });
