@@ -54,6 +54,7 @@ export const STATE_COMMANDS = [
   'select-raw',
   'multi-raw',
   'exec-raw',
+  'discard-raw',
   'watch',
   'watch-raw',
   'setname',
@@ -760,6 +761,8 @@ function stateArgs(command: StateCommand, ctx: OpContext, protocol: 2 | 3): stri
       return ['MULTI'];
     case 'exec-raw':
       return ['EXEC'];
+    case 'discard-raw':
+      return ['DISCARD'];
     case 'watch':
     case 'watch-raw':
       return ['WATCH', ctx.watchKey];

@@ -683,13 +683,13 @@ describe('found by the hygiene property', () => {
     await settledWithin(Promise.all(opened.map((c) => c.destroy())), SETTLE_BOUND_MS);
   });
 
-  function open(protocol: 2 | 3, name: string): RedisClient {
+  function open(protocol: 2 | 3, name: string, poolSize = 2): RedisClient {
     const client = createClient({
       host: server.host,
       port: server.port,
       protocol,
       clientName: name,
-      poolSize: 2,
+      poolSize,
       readTimeout: CLIENT_READ_TIMEOUT_MS,
     });
     opened.push(client);
@@ -760,6 +760,22 @@ describe('found by the hygiene property', () => {
         const refusal = first instanceof ReplyError ? 'ReplyError' : show(first);
         assert.deepEqual([refusal, set, get], ['ReplyError', 'OK', 'v']);
       });
+    });
+  }
+
+  for (const refused of ['EXEC', 'DISCARD']) {
+    test(`a WATCH survives ${refused} without MULTI on a pinned connection, so release undoes it`, async () => {
+      // One connection, so the next caller gets the very connection the pinned caller used.
+      const client = open(2, `repro-${refused.toLowerCase()}-without-multi`, 1);
+      const watched = `repro:watched:${refused}`;
+      await client.withConn(async (conn) => {
+        await conn.watch(watched);
+        // The server refuses it ("ERR EXEC without MULTI") and the WATCH stays set.
+        await assert.rejects(conn.sendCommand([refused]), ReplyError);
+      });
+      await server.rawCommand(['SET', watched, 'changed by someone else']);
+      const exec = await settle('another caller: multi().ping().exec()', () => client.multi().ping().exec());
+      assert.equal(describeOutcome(exec), "[ 'PONG' ]", 'no WATCH of the earlier caller applies to this transaction');
     });
   }
 
