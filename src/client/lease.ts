@@ -14,10 +14,37 @@
  */
 import type { StateEffect } from '../commands/registry.js';
 import type { Connection, ConnectionOwner, ReplyHandler } from '../connection/connection.js';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, InvalidArgumentError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 
 export type LeaseState = 'leased' | 'writing' | 'awaiting-replies' | 'released' | 'discarded';
+
+/**
+ * State no lease can carry, even a pinned one: after SUBSCRIBE, MONITOR or CLIENT REPLY OFF/SKIP the connection
+ * no longer answers commands one reply each, so the holder's own later commands would wait for replies that
+ * never come (or take a pub/sub frame for one). Returns the refusal to throw, or undefined.
+ */
+export function refusedOnAnyConnection(state: StateEffect | undefined, name: string): InvalidArgumentError | undefined {
+  switch (state) {
+    case 'subscribe':
+      return new InvalidArgumentError(
+        `${name} turns its connection into a pub/sub stream that no longer answers commands. ` +
+          'Use client.subscribe(), client.psubscribe() or client.ssubscribe(): they keep a connection for that.',
+      );
+    case 'monitor':
+      return new InvalidArgumentError(
+        `${name} turns its connection into a stream of the server's commands. Use redis-cli MONITOR, ` +
+          'or a dedicated connection outside the pool.',
+      );
+    case 'reply':
+      return new InvalidArgumentError(
+        `${name} stops or skips replies, and respool matches every command to a reply: later commands would ` +
+          'wait for replies that never come. Send such commands outside respool.',
+      );
+    default:
+      return undefined;
+  }
+}
 export type LeaseKind = 'batch' | 'pinned';
 
 /** What a lease needs from the pool it came from. */
@@ -75,7 +102,9 @@ export class Lease implements ConnectionOwner {
 
   /**
    * Records that a command changes the connection's state, so that release undoes it or discards the
-   * connection. `command` tells MULTI (opens a transaction) from EXEC and DISCARD (close it, with every WATCH).
+   * connection. `command` tells MULTI (opens a transaction) from EXEC and DISCARD: those are noted when written,
+   * before their reply says whether they ended anything (`EXEC without MULTI` ends nothing, and leaves a WATCH
+   * in place), so they change nothing here; only transactionEnded(), called on EXEC's reply, closes one.
    */
   noteEffect(effect: StateEffect, command = ''): void {
     switch (effect) {
@@ -86,8 +115,7 @@ export class Lease implements ConnectionOwner {
         this.watching = false;
         return;
       case 'transaction':
-        if (command === 'EXEC' || command === 'DISCARD') this.transactionEnded();
-        else this.transactionOpen = true;
+        if (command !== 'EXEC' && command !== 'DISCARD') this.transactionOpen = true;
         return;
       default:
         this.discardReason ??= `state (${effect})`;

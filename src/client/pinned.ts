@@ -13,7 +13,7 @@ import { describeRaw } from '../commands/registry.js';
 import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 import { AsyncCommands } from './async-commands.js';
-import type { Lease } from './lease.js';
+import { refusedOnAnyConnection, type Lease } from './lease.js';
 import { PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction, type PipelineHost } from './pipeline.js';
 import type { PoolBinding } from './pool-binding.js';
@@ -42,6 +42,8 @@ export class PinnedConnection extends AsyncCommands implements Resender {
     }
     if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) {
       const info = describeRaw(command.args);
+      const refusal = refusedOnAnyConnection(info.state, info.name);
+      if (refusal !== undefined) throw refusal;
       if (info.state !== undefined) this.lease.noteEffect(info.state, info.name);
     }
     const pending = new PendingCommand<T>(this, command, this.host.options.readTimeout, this.callOptions);

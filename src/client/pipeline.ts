@@ -21,7 +21,7 @@ import type { RedisArg, RespValue } from '../resp/types.js';
 import { mapKey } from '../resp/map-key.js';
 import { decide, retryBackoff } from './policy.js';
 import type { HookRegistry } from './hooks.js';
-import type { Lease } from './lease.js';
+import { refusedOnAnyConnection, type Lease } from './lease.js';
 import type { PoolBinding } from './pool-binding.js';
 
 /** What pipelines need from the client. */
@@ -127,9 +127,23 @@ export abstract class CommandBatch extends CommandSet<'chain'> {
   }
 
   /** A shared connection refuses state-changing commands at once, before anything is sent. */
+  /** A MULTI … EXEC: commands that would end or break it (MULTI, EXEC, DISCARD, WATCH, RESET) are refused. */
+  protected readonly transactional: boolean = false;
+
   private admit(command: Command): void {
-    if (this.pinned !== undefined || (command.flags & CommandFlags.CONNECTION_STATE) === 0) return;
-    const name = describeRaw(command.args).name;
+    if ((command.flags & CommandFlags.CONNECTION_STATE) === 0) return;
+    const info = describeRaw(command.args);
+    const refusal = refusedOnAnyConnection(info.state, info.name);
+    if (refusal !== undefined) throw refusal;
+    if (this.transactional && BREAKS_TRANSACTION.has(info.state!)) {
+      throw new InvalidArgumentError(
+        `${info.name} cannot be queued inside multi(): the server would run it at once (RESET, and MULTI, EXEC, ` +
+          'DISCARD that end or nest the transaction) or refuse it (WATCH), and the replies would no longer match ' +
+          'the commands. WATCH before multi(), on a pinned connection: client.withConn().',
+      );
+    }
+    if (this.pinned !== undefined) return;
+    const name = info.name;
     throw new InvalidArgumentError(
       `${name} changes connection state and cannot run in a pipeline or transaction of the shared client: ` +
         'its connection goes back to the pool afterwards. Run it on a pinned connection: ' +
@@ -137,6 +151,8 @@ export abstract class CommandBatch extends CommandSet<'chain'> {
     );
   }
 }
+
+const BREAKS_TRANSACTION: ReadonlySet<string> = new Set(['transaction', 'watch', 'reset']);
 
 /** Notes on a pinned lease the state the commands leave behind, so that release undoes it or discards it. */
 function noteEffects(lease: Lease | undefined, commands: readonly Command[]): void {
@@ -194,6 +210,8 @@ export class Pipeline extends CommandBatch {
 }
 
 export class Transaction extends CommandBatch {
+  protected override readonly transactional = true;
+
   constructor(
     private readonly binding: PoolBinding,
     private readonly host: PipelineHost,
@@ -263,8 +281,13 @@ export async function runTransaction(
   }
   if (exec === null) throw new WatchError();
   if (!Array.isArray(exec)) throw new ReplyError(`Unexpected EXEC reply: ${String(exec)}`, 'ERR');
+  // A command the server refused while queueing without aborting the transaction (WATCH or MULTI inside
+  // MULTI) has no EXEC entry: it gets its refusal, and the EXEC entries go to the commands that were queued.
+  let next = 0;
   return commands.map((c, i) => {
-    let reply = exec[i] as RespValue;
+    const queued = collector.replies[i + 1];
+    if (queued instanceof ReplyError) return decodeEntry(c, queued);
+    let reply = exec[next++] as RespValue;
     // EXEC decoded everything as Buffers if any command wanted them; give the others strings back.
     if (wantsBuffers && (c.flags & CommandFlags.BUFFERS) === 0) reply = buffersToStrings(reply);
     return decodeEntry(c, reply);

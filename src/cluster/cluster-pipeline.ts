@@ -191,6 +191,8 @@ export class ClusterPipeline extends ClusterBatch {
 }
 
 export class ClusterTransaction extends ClusterBatch {
+  protected override readonly transactional = true;
+
   /**
    * MULTI, the commands, EXEC on the master of the slot every key shares. Resolves like the single-node
    * transaction; rejects with CrossSlotError (nothing sent) when keys span slots.

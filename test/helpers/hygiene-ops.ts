@@ -579,6 +579,26 @@ function expectStateRefused(ctx: OpContext, outcome: Outcome): void {
  * server sent (or a closed connection, once subscribed). Never a non-Redis error, and never a read
  * timeout: the server answers every one of these commands at once.
  */
+/** State commands refused even on a pinned connection (it would stop answering commands one reply each). */
+const REFUSED_EVERYWHERE: ReadonlySet<string> = new Set(['subscribe-raw']);
+/** State commands refused inside multi(): the server would run them at once or refuse them. */
+const BREAKS_TRANSACTION: ReadonlySet<string> = new Set([
+  'multi-raw',
+  'exec-raw',
+  'discard-raw',
+  'watch',
+  'watch-raw',
+  'reset-raw',
+]);
+
+/** A state command on a pinned connection: refused with InvalidArgumentError when no connection may carry it. */
+function expectStateOutcome(ctx: OpContext, command: string, outcome: Outcome, tainted: boolean): void {
+  if (!REFUSED_EVERYWHERE.has(command)) return expectAnswered(ctx, outcome, tainted);
+  if (outcome.status === 'resolved' || !(outcome.error instanceof InvalidArgumentError)) {
+    ctx.violation('wrong-error', `${outcome.label} ${describeOutcome(outcome)}; expected InvalidArgumentError`);
+  }
+}
+
 function expectAnswered(ctx: OpContext, outcome: Outcome, tainted: boolean): void {
   if (outcome.status === 'resolved') return;
   const e = outcome.error;
@@ -926,10 +946,21 @@ function checkSlots(ctx: OpContext, outcome: Outcome & { status: 'resolved' }, s
 }
 
 /** A build that threw: only a bad entry may make it throw, and only with InvalidArgumentError. */
-function checkBuildThrow(ctx: OpContext, thrown: NonNullable<BuiltBatch['thrown']>, where: 'shared' | 'pinned') {
+function checkBuildThrow(
+  ctx: OpContext,
+  thrown: NonNullable<BuiltBatch['thrown']>,
+  where: 'shared' | 'pinned' | 'pinned-multi',
+) {
   const { entry, outcome } = thrown;
   const error = outcome.status === 'resolved' ? undefined : outcome.error;
-  const mayThrow = entry.type === 'invalid' || (entry.type === 'state' && where === 'shared');
+  // SUBSCRIBE is refused on every connection: a pinned one could not answer commands after it. Inside
+  // multi(), commands that would end, nest or break the transaction are refused too.
+  const mayThrow =
+    entry.type === 'invalid' ||
+    (entry.type === 'state' &&
+      (where === 'shared' ||
+        REFUSED_EVERYWHERE.has(entry.command) ||
+        (where === 'pinned-multi' && BREAKS_TRANSACTION.has(entry.command))));
   if (!mayThrow) {
     ctx.violation('wrong-error', `${outcome.label} threw ${describeError(error)} for an entry that is valid here`);
   } else if (!(error instanceof InvalidArgumentError)) {
@@ -1019,9 +1050,9 @@ async function runActions(
     switch (action.type) {
       case 'state': {
         const outcome = await t.call(`${who}${action.command}`, () => invokeState(conn, action.command, ctx, protocol));
-        expectAnswered(ctx, outcome, tainted);
-        // Later replies are QUEUED, refused, messages, or in the other protocol's shapes.
-        if (['multi-raw', 'subscribe-raw', 'hello-raw'].includes(action.command)) tainted = true;
+        expectStateOutcome(ctx, action.command, outcome, tainted);
+        // Later replies are QUEUED, refused, or in the other protocol's shapes.
+        if (['multi-raw', 'hello-raw'].includes(action.command)) tainted = true;
         break;
       }
       case 'set-get': {
@@ -1073,7 +1104,7 @@ async function runActions(
         const batch = conn.multi();
         const built = buildBatch(batch, action.entries, true, tainted, protocol, `${who}multi `, ctx);
         if (built.thrown !== undefined) {
-          checkBuildThrow(ctx, built.thrown, 'pinned');
+          checkBuildThrow(ctx, built.thrown, 'pinned-multi');
           break;
         }
         const outcome = await t.call(`${who}multi.exec`, () => batch.exec());
