@@ -3,7 +3,7 @@
  * client headroom, idle timeouts) and the misconfigurations it can spot in the given options.
  * Exit code 0 when nothing needs attention, 1 when a finding is a warning or an error.
  */
-import { checkOptions, checkServer, type Finding, type ServerFacts } from './checks.js';
+import { checkOptions, checkServer, productName, serverIdentity, type Finding, type ServerFacts } from './checks.js';
 import { fmtDuration, fmtUs, keyValueTable } from './format.js';
 import { logTo, printJson, type CliIO } from './io.js';
 import { createClient, parseInfo, resolveClientOptions, type ClientOptions } from './library.js';
@@ -22,7 +22,7 @@ export interface DoctorReport {
   command: 'doctor';
   target: string;
   spawned: boolean;
-  server: { version: string | null; mode: string | null; uptimeS: number | null };
+  server: { name: string; version: string | null; mode: string | null; uptimeS: number | null };
   /** The RESP version the connection negotiated (CLIENT INFO), or null when the server would not say. */
   protocol: number | null;
   tls: boolean;
@@ -72,8 +72,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO): Promise<number> 
       target: target.address,
       spawned: target.spawned !== undefined,
       server: {
-        version: serverInfo['redis_version'] ?? null,
-        mode: serverInfo['redis_mode'] ?? null,
+        ...serverIdentity(serverInfo),
         uptimeS: toNumber(serverInfo['uptime_in_seconds']),
       },
       protocol: toNumber(clientInfo?.['resp']),
@@ -133,7 +132,7 @@ function renderDoctor(r: DoctorReport): string {
       'server',
       r.server.version === null
         ? unknown
-        : `Redis ${r.server.version}${r.server.mode === null ? '' : ` (${r.server.mode})`}` +
+        : `${productName(r.server.name)} ${r.server.version}${r.server.mode === null ? '' : ` (${r.server.mode})`}` +
           (r.server.uptimeS === null ? '' : `, up ${fmtDuration(r.server.uptimeS * 1000)}`),
     ],
     ['protocol', r.protocol === null ? unknown : `RESP${r.protocol}`],
