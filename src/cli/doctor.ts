@@ -75,7 +75,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO): Promise<number> 
         ...serverIdentity(serverInfo),
         uptimeS: toNumber(serverInfo['uptime_in_seconds']),
       },
-      protocol: toNumber(clientInfo?.['resp']),
+      protocol: await negotiatedProtocol(client, clientInfo),
       tls: o.tls !== undefined,
       rttUs,
       clients: { connected: facts.connectedClients, maxClients: facts.maxClients },
@@ -99,6 +99,24 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO): Promise<number> 
   } finally {
     await client.close();
     await target.release();
+  }
+}
+
+/**
+ * The RESP version of the connection: CLIENT INFO's `resp` field, which servers before 7.0 do not have; then
+ * the shape of a reply that is a map in RESP3 and a flat array in RESP2 (HGETALL of a key that is not there).
+ */
+async function negotiatedProtocol(
+  client: ReturnType<typeof createClient>,
+  clientInfo: Record<string, string> | undefined,
+): Promise<number | null> {
+  const resp = toNumber(clientInfo?.['resp']);
+  if (resp !== null) return resp;
+  try {
+    const reply = await client.sendCommand(['HGETALL', 'respool:doctor:protocol-probe']);
+    return reply instanceof Map ? 3 : Array.isArray(reply) ? 2 : null;
+  } catch {
+    return null;
   }
 }
 

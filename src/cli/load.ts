@@ -102,7 +102,8 @@ export async function runLoad(flags: LoadFlags, io: CliIO): Promise<number> {
   const events = { connect: 0, close: 0, poolTimeout: 0, dialError: 0, stale: 0 };
   for (const name of Object.keys(events) as (keyof typeof events)[]) client.on(name, () => events[name]++);
   try {
-    const serverBefore = parseInfo(await client.info(['server', 'stats']));
+    // One section per INFO: servers before 7.0 refuse several.
+    const serverBefore = { ...parseInfo(await client.info('server')), ...parseInfo(await client.info('stats')) };
     if (!flags.json) log(`writing ${fmtInt(spec.keys)} keys of ${spec.valueSize} B (not measured)…`);
     await fillKeys(client, spec);
 

@@ -41,6 +41,14 @@ export function serverAtLeast(major: number, minor = 0): boolean {
   return ma > major || (ma === major && mi >= minor);
 }
 
+/**
+ * For node:test's `skip` option: false when the server has the features of Redis `major.minor`, else the
+ * reason, e.g. `{ skip: unlessServer(7, 0, 'SSUBSCRIBE') }` → "SSUBSCRIBE needs Redis 7.0 (running Redis 6.2.16)".
+ */
+export function unlessServer(major: number, minor: number, feature: string): string | false {
+  return serverAtLeast(major, minor) ? false : `${feature} needs Redis ${major}.${minor} (running ${serverLabel()})`;
+}
+
 /** A short label for test output and skip messages, e.g. "Redis 6.2.16" or "Valkey 8.0.1". */
 export function serverLabel(): string {
   const { product, version } = serverVersion();
@@ -53,6 +61,14 @@ export function serverLabel(): string {
  */
 export async function hasCommand(server: RedisServer, command: string): Promise<boolean> {
   const reply = await server.rawCommand(['COMMAND', 'INFO', command]);
-  // `*1\r\n*-1\r\n` (null array) when the server does not know it; an array of details when it does.
-  return !reply.startsWith('*1\r\n*-1\r\n');
+  // One nil (`$-1` or `*-1`, by version) when the server does not know it; an array of details when it does.
+  return !/^\*1\r\n[$*]-1\r\n$/.test(reply);
+}
+
+/**
+ * What CLIENT LIST / CLIENT INFO show in a connection's `resp` field for `protocol`: servers before 7.0 have
+ * no such field (undefined), so the same assertion holds on every server.
+ */
+export function respField(protocol: 2 | 3): string | undefined {
+  return serverAtLeast(7, 0) ? String(protocol) : undefined;
 }

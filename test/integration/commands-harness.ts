@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { CommandSet } from '../../src/commands/index.js';
 import { createClient } from '../../src/index.js';
 import { RedisServer } from '../helpers/redis-server.js';
+import { respField } from '../helpers/server-version.js';
 
 export interface CommandClient extends CommandSet<'promise'> {
   close(): Promise<void>;
@@ -46,7 +47,7 @@ export function forEachProtocol(
       before(async () => {
         client = openClient(server, protocol);
         const me = await client.clientInfo();
-        assert.equal(me['resp'], String(protocol), 'the connection speaks the protocol under test');
+        assert.equal(me['resp'], respField(protocol), 'the connection speaks the protocol under test');
       });
       after(async () => {
         await client?.close();
