@@ -27,7 +27,7 @@ const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
 
 const results = [];
 for (const name of names.length ? names : DEFAULT_SERVERS) {
-  const build = spawnSync(buildScript, [name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const build = spawnSync('bash', [buildScript, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const bin = build.stdout.trim().split('\n').pop() ?? '';
   if (build.status !== 0 || !existsSync(path.join(bin, 'redis-server'))) {
     console.error(`test:matrix: building ${name} failed`);
