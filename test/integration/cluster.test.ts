@@ -12,6 +12,9 @@ import { CrossSlotError, InvalidArgumentError, ReplyError } from '../../src/erro
 import { RedisCluster, sleep } from '../helpers/redis-cluster.js';
 import { unlessServer } from '../helpers/server-version.js';
 
+/** Sharded pub/sub is Redis 7.0's. */
+const NEEDS_SSUBSCRIBE = { skip: unlessServer(7, 0, 'SSUBSCRIBE') };
+
 let cluster: RedisCluster;
 let client: ClusterClient;
 const sent: string[] = [];
@@ -323,7 +326,7 @@ describe('cluster client', () => {
     }
   });
 
-  test('sharded pub/sub routes by slot', { skip: unlessServer(7, 0, 'SSUBSCRIBE') }, async () => {
+  test('sharded pub/sub routes by slot', NEEDS_SSUBSCRIBE, async () => {
     const received: string[] = [];
     const channels = ['news:{a}', 'news:{b}', 'news:{c}'];
     const subscription = await client.ssubscribe(channels, (m) => received.push(`${m.channel}=${m.message}`));
@@ -434,28 +437,24 @@ describe('cluster client while the cluster changes', () => {
     }
   });
 
-  test(
-    'a shard subscription follows its slot to another master',
-    { skip: unlessServer(7, 0, 'SSUBSCRIBE') },
-    async () => {
-      const channel = 'moving:{chan}';
-      const slot = keySlot(channel);
-      const received: string[] = [];
-      const subscription = await client.ssubscribe(channel, (m) => received.push(m.message));
-      await client.sPublish(channel, 'one');
-      await eventually('the first message', async () => received.includes('one'));
-      const source = await cluster.masterOf(slot);
-      const target = (await cluster.masters()).find((m) => m.id !== source.id)!;
-      await cluster.moveSlot(slot, target.port);
-      await client.refreshTopology();
-      await eventually('a message after the move', async () => {
-        await client.sPublish(channel, 'two');
-        return received.includes('two');
-      });
-      assert.ok(subscription.active);
-      await subscription.unsubscribe();
-    },
-  );
+  test('a shard subscription follows its slot to another master', NEEDS_SSUBSCRIBE, async () => {
+    const channel = 'moving:{chan}';
+    const slot = keySlot(channel);
+    const received: string[] = [];
+    const subscription = await client.ssubscribe(channel, (m) => received.push(m.message));
+    await client.sPublish(channel, 'one');
+    await eventually('the first message', async () => received.includes('one'));
+    const source = await cluster.masterOf(slot);
+    const target = (await cluster.masters()).find((m) => m.id !== source.id)!;
+    await cluster.moveSlot(slot, target.port);
+    await client.refreshTopology();
+    await eventually('a message after the move', async () => {
+      await client.sPublish(channel, 'two');
+      return received.includes('two');
+    });
+    assert.ok(subscription.active);
+    await subscription.unsubscribe();
+  });
 
   test('controlled failover (CLUSTER FAILOVER): writes keep succeeding on the promoted replica', async () => {
     const key = 'failover:controlled';

@@ -245,6 +245,7 @@ for (const protocol of [2, 3] as const) {
 
     test('a channel the ACL forbids: NOPERM rejects that subscribe only; the connection lives on', async () => {
       const user = `limited-${protocol}`;
+      // resetchannels: before 7.0, `reset` leaves a user allowed on every channel (acl-pubsub-default).
       await publisher.sendCommand([
         'ACL',
         'SETUSER',
