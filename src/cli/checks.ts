@@ -17,6 +17,30 @@ export interface ServerFacts {
   connectedClients: number | null;
 }
 
+/** Which server answered, from INFO server. */
+export interface ServerIdentity {
+  /** 'redis', or `server_name` when the server says (Valkey: 'valkey'). */
+  name: string;
+  /** The server's own version: Valkey reports `valkey_version` beside a fixed `redis_version` (7.2.4). */
+  version: string | null;
+  /** standalone, cluster or sentinel: `redis_mode` on Redis, `server_mode` on Valkey. */
+  mode: string | null;
+}
+
+export function serverIdentity(info: Record<string, string>): ServerIdentity {
+  const name = info['server_name'] ?? 'redis';
+  return {
+    name,
+    version: info[`${name}_version`] ?? info['redis_version'] ?? null,
+    mode: info['redis_mode'] ?? info['server_mode'] ?? null,
+  };
+}
+
+/** 'redis' → 'Redis', 'valkey' → 'Valkey'. */
+export function productName(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 export function checkOptions(o: ResolvedClientOptions): Finding[] {
   const findings: Finding[] = [];
   if (o.readTimeout > 0 && o.poolTimeout < o.readTimeout) {

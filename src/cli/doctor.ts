@@ -3,7 +3,7 @@
  * client headroom, idle timeouts) and the misconfigurations it can spot in the given options.
  * Exit code 0 when nothing needs attention, 1 when a finding is a warning or an error.
  */
-import { checkOptions, checkServer, type Finding, type ServerFacts } from './checks.js';
+import { checkOptions, checkServer, productName, serverIdentity, type Finding, type ServerFacts } from './checks.js';
 import { fmtDuration, fmtUs, keyValueTable } from './format.js';
 import { logTo, printJson, type CliIO } from './io.js';
 import { createClient, parseInfo, resolveClientOptions, type ClientOptions } from './library.js';
@@ -22,7 +22,7 @@ export interface DoctorReport {
   command: 'doctor';
   target: string;
   spawned: boolean;
-  server: { version: string | null; mode: string | null; uptimeS: number | null };
+  server: { name: string; version: string | null; mode: string | null; uptimeS: number | null };
   /** The RESP version the connection negotiated (CLIENT INFO), or null when the server would not say. */
   protocol: number | null;
   tls: boolean;
@@ -72,11 +72,10 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO): Promise<number> 
       target: target.address,
       spawned: target.spawned !== undefined,
       server: {
-        version: serverInfo['redis_version'] ?? null,
-        mode: serverInfo['redis_mode'] ?? null,
+        ...serverIdentity(serverInfo),
         uptimeS: toNumber(serverInfo['uptime_in_seconds']),
       },
-      protocol: toNumber(clientInfo?.['resp']),
+      protocol: await negotiatedProtocol(client, clientInfo),
       tls: o.tls !== undefined,
       rttUs,
       clients: { connected: facts.connectedClients, maxClients: facts.maxClients },
@@ -100,6 +99,24 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO): Promise<number> 
   } finally {
     await client.close();
     await target.release();
+  }
+}
+
+/**
+ * The RESP version of the connection: CLIENT INFO's `resp` field, which servers before 7.0 do not have; then
+ * the shape of a reply that is a map in RESP3 and a flat array in RESP2 (HGETALL of a key that is not there).
+ */
+async function negotiatedProtocol(
+  client: ReturnType<typeof createClient>,
+  clientInfo: Record<string, string> | undefined,
+): Promise<number | null> {
+  const resp = toNumber(clientInfo?.['resp']);
+  if (resp !== null) return resp;
+  try {
+    const reply = await client.sendCommand(['HGETALL', 'respool:doctor:protocol-probe']);
+    return reply instanceof Map ? 3 : Array.isArray(reply) ? 2 : null;
+  } catch {
+    return null;
   }
 }
 
@@ -133,7 +150,7 @@ function renderDoctor(r: DoctorReport): string {
       'server',
       r.server.version === null
         ? unknown
-        : `Redis ${r.server.version}${r.server.mode === null ? '' : ` (${r.server.mode})`}` +
+        : `${productName(r.server.name)} ${r.server.version}${r.server.mode === null ? '' : ` (${r.server.mode})`}` +
           (r.server.uptimeS === null ? '' : `, up ${fmtDuration(r.server.uptimeS * 1000)}`),
     ],
     ['protocol', r.protocol === null ? unknown : `RESP${r.protocol}`],

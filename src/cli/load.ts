@@ -5,6 +5,7 @@
  *   open target ─▶ fill keys ─▶ measuring (status every tick) ─▶ stopped (duration or Ctrl-C)
  *     ─▶ remove keys ─▶ close client, stop a spawned server ─▶ report
  */
+import { productName, serverIdentity } from './checks.js';
 import { fmtInt, fmtOps, fmtUs, histogramChart, keyValueTable, StatusLine } from './format.js';
 import { logTo, printJson, sleep, type CliIO } from './io.js';
 import { createClient, parseInfo, type ClientPoolStats, type PoolStats } from './library.js';
@@ -57,7 +58,7 @@ export interface LoadSummary {
   command: 'load';
   target: string;
   spawned: boolean;
-  server: { version: string | null; commandsProcessed: number | null };
+  server: { name: string; version: string | null; commandsProcessed: number | null };
   workload: WorkloadSpec & { blockers: number };
   durationS: number;
   /** Commands completed by the headline group (a pipeline of P counts P). */
@@ -101,7 +102,8 @@ export async function runLoad(flags: LoadFlags, io: CliIO): Promise<number> {
   const events = { connect: 0, close: 0, poolTimeout: 0, dialError: 0, stale: 0 };
   for (const name of Object.keys(events) as (keyof typeof events)[]) client.on(name, () => events[name]++);
   try {
-    const serverBefore = parseInfo(await client.info(['server', 'stats']));
+    // One section per INFO: servers before 7.0 refuse several.
+    const serverBefore = { ...parseInfo(await client.info('server')), ...parseInfo(await client.info('stats')) };
     if (!flags.json) log(`writing ${fmtInt(spec.keys)} keys of ${spec.valueSize} B (not measured)…`);
     await fillKeys(client, spec);
 
@@ -153,7 +155,8 @@ export async function runLoad(flags: LoadFlags, io: CliIO): Promise<number> {
       target: target.address,
       spawned: target.spawned !== undefined,
       server: {
-        version: serverBefore['redis_version'] ?? null,
+        name: serverIdentity(serverBefore).name,
+        version: serverIdentity(serverBefore).version,
         commandsProcessed: counterDelta(serverBefore, serverAfter, 'total_commands_processed'),
       },
       workload: { ...spec, blockers: blockerCount(spec) },
@@ -255,7 +258,7 @@ export function renderSummary(s: LoadSummary, hist: import('./measure.js').Laten
       `${fmtInt(s.server.commandsProcessed)} commands processed (${fmtOps(s.server.commandsProcessed / s.durationS)}/s)`,
     ]);
   }
-  const version = s.server.version === null ? '' : ` (Redis ${s.server.version})`;
+  const version = s.server.version === null ? '' : ` (${productName(s.server.name)} ${s.server.version})`;
   return (
     `\nrespool load: ${describeWorkload(s.workload)} → ${s.target}${version}\n\n` +
     `${keyValueTable(rows)}\n\n` +

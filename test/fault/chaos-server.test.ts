@@ -451,13 +451,26 @@ describe('server SIGKILL and restart under traffic', () => {
 });
 
 /** Fills a maxclients-1 server: one raw connection that got its PONG. */
-function holdOneConnection(target: RedisServer): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection({ host: target.host, port: target.port });
-    socket.once('error', reject);
-    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
-    socket.once('data', () => resolve(socket));
-  });
+/**
+ * Takes the only client slot of a `--maxclients 1` server. The raw probe that saw the server start may not be
+ * freed yet, so a refused attempt (the slot still taken) is repeated until PING answers.
+ */
+async function holdOneConnection(target: RedisServer): Promise<net.Socket> {
+  for (let attempt = 0; ; attempt++) {
+    const socket = await new Promise<net.Socket | undefined>((resolve, reject) => {
+      const s = net.createConnection({ host: target.host, port: target.port });
+      s.once('error', reject);
+      s.once('connect', () => s.write('*1\r\n$4\r\nPING\r\n'));
+      s.once('data', (d) => {
+        if (d.toString().startsWith('+PONG')) return resolve(s);
+        s.destroy();
+        resolve(undefined);
+      });
+    });
+    if (socket !== undefined) return socket;
+    if (attempt >= 50) throw new Error('could not take the only client slot');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 function connectTo(port: number, signal: AbortSignal): Promise<net.Socket> {

@@ -10,7 +10,9 @@
  * waiting for the cluster to agree on a state. Every wait is bounded.
  */
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { freePort, RedisServer } from './redis-server.js';
+import { serverAtLeast } from './server-version.js';
 
 export interface RedisClusterOptions {
   masters?: number;
@@ -40,15 +42,15 @@ export class RedisCluster {
     const count = masters * (1 + replicas);
     const servers = await Promise.all(
       Array.from({ length: count }, async () => {
-        const busPort = await freePort();
+        const ports = await clusterPorts();
         return RedisServer.start({
+          ...(ports.port === undefined ? {} : { port: ports.port }),
           args: [
             '--cluster-enabled',
             'yes',
             '--cluster-config-file',
             'nodes.conf',
-            '--cluster-port',
-            String(busPort),
+            ...(ports.busPort === undefined ? [] : ['--cluster-port', String(ports.busPort)]),
             '--cluster-node-timeout',
             String(options.nodeTimeout ?? 1000),
             // Replicas of a dead master may take over at once, whatever their replication lag.
@@ -255,6 +257,28 @@ export class RedisCluster {
   async stop(): Promise<void> {
     await Promise.all(this.servers.map((s) => s.stop()));
   }
+}
+
+/**
+ * A free client port and a free bus port. Before 7.0 there is no `--cluster-port`: the bus is always on
+ * port + 10000, so the client port is drawn until that one is free too.
+ */
+async function clusterPorts(): Promise<{ port: number | undefined; busPort: number | undefined }> {
+  if (serverAtLeast(7, 0)) return { port: undefined, busPort: await freePort() };
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await isFree(port + 10_000))) return { port, busPort: undefined };
+  }
+  throw new Error('no free port p with p + 10000 free for the cluster bus');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
 }
 
 /** Parses `CLUSTER NODES` (a bulk string of lines) into node records. */

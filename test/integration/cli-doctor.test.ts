@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RedisServer } from '../helpers/redis-server.js';
+import { serverLabel, serverVersion } from '../helpers/server-version.js';
 import { cli } from './cli-harness.js';
 
 let server: RedisServer;
@@ -21,7 +22,7 @@ interface Finding {
 interface DoctorJson {
   command: string;
   target: string;
-  server: { version: string; mode: string };
+  server: { name: string; version: string; mode: string };
   protocol: number;
   tls: boolean;
   rttUs: { count: number; minUs: number; p50Us: number; p99Us: number };
@@ -36,7 +37,11 @@ test('doctor --json on a healthy setup: facts from the server, no findings, exit
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const d = JSON.parse(r.stdout) as DoctorJson;
   const info = await server.info('server');
-  assert.equal(d.server.version, info['redis_version']);
+  // Valkey reports its own version in valkey_version (redis_version stays 7.2.4) and renames redis_mode.
+  const { product, version } = serverVersion();
+  assert.equal(d.server.name, product);
+  assert.equal(d.server.version, version.join('.'));
+  assert.equal(d.server.version, info[`${product}_version`] ?? info['redis_version']);
   assert.equal(d.server.mode, 'standalone');
   assert.equal(d.protocol, 3);
   assert.equal(d.tls, false);
@@ -51,6 +56,12 @@ test('doctor --json on a healthy setup: facts from the server, no findings, exit
   assert.deepEqual(
     d.findings.filter((f) => f.level !== 'info'),
     [],
+  );
+
+  const text = await cli(['doctor', '--url', server.url]);
+  assert.match(
+    text.stdout,
+    new RegExp(`^ {2}server +${serverLabel().replace(/\./g, '\\.')} \\(standalone\\), up `, 'm'),
   );
 });
 

@@ -10,6 +10,10 @@ import { parseClusterShards, parseClusterSlots } from '../../src/cluster/topolog
 import type { Hook } from '../../src/client/hooks.js';
 import { CrossSlotError, InvalidArgumentError, ReplyError } from '../../src/errors.js';
 import { RedisCluster, sleep } from '../helpers/redis-cluster.js';
+import { unlessServer } from '../helpers/server-version.js';
+
+/** Sharded pub/sub is Redis 7.0's. */
+const NEEDS_SSUBSCRIBE = { skip: unlessServer(7, 0, 'SSUBSCRIBE') };
 
 let cluster: RedisCluster;
 let client: ClusterClient;
@@ -324,7 +328,7 @@ describe('cluster client', () => {
     }
   });
 
-  test('sharded pub/sub routes by slot', async () => {
+  test('sharded pub/sub routes by slot', NEEDS_SSUBSCRIBE, async () => {
     const received: string[] = [];
     const channels = ['news:{a}', 'news:{b}', 'news:{c}'];
     const subscription = await client.ssubscribe(channels, (m) => received.push(`${m.channel}=${m.message}`));
@@ -435,7 +439,7 @@ describe('cluster client while the cluster changes', () => {
     }
   });
 
-  test('a shard subscription follows its slot to another master', async () => {
+  test('a shard subscription follows its slot to another master', NEEDS_SSUBSCRIBE, async () => {
     const channel = 'moving:{chan}';
     const slot = keySlot(channel);
     const received: string[] = [];

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReplyError } from '../../src/errors.js';
 import { waitFor } from '../helpers/wait.js';
+import { unlessServer } from '../helpers/server-version.js';
 import { forEachProtocol, openClient } from './commands-harness.js';
 
 function library(name: string): string {
@@ -19,7 +20,7 @@ function library(name: string): string {
 forEachProtocol('functions', ({ client, key, protocol, server }) => {
   const lib = `lib${protocol}`;
 
-  test('load, list, call, delete', async () => {
+  test('load, list, call, delete', { skip: unlessServer(7, 0, 'FUNCTION') }, async () => {
     const c = client();
     assert.equal(await c.functionLoad(library(lib)), lib);
     await assert.rejects(c.functionLoad(library(lib)), ReplyError, 'a second load without replace is refused');
@@ -56,56 +57,64 @@ forEachProtocol('functions', ({ client, key, protocol, server }) => {
     await assert.rejects(c.fCallRo(`${lib}_echo`, [], ['hi']), ReplyError);
   });
 
-  test('dump, flush, restore with a policy; kill when nothing runs', async () => {
-    const c = client();
-    await c.functionLoad(library(lib));
-    const dump = await c.functionDump();
-    assert.ok(Buffer.isBuffer(dump) && dump.length > 0);
-    assert.equal(await c.functionFlush('SYNC'), 'OK');
-    assert.deepEqual(await c.functionList(), []);
-    assert.equal(await c.functionRestore(dump), 'OK');
-    assert.equal(await c.fCallRo(`${lib}_echo`, [], ['back']), 'back');
-    // APPEND (the default) refuses a library that exists; REPLACE and FLUSH do not.
-    await assert.rejects(c.functionRestore(dump, 'APPEND'), ReplyError);
-    assert.equal(await c.functionRestore(dump, 'REPLACE'), 'OK');
-    assert.equal(await c.functionRestore(dump, 'FLUSH'), 'OK');
-    assert.deepEqual(
-      (await c.functionList()).map((l) => l.libraryName),
-      [lib],
-    );
-    await assert.rejects(c.functionKill(), (err: unknown) => err instanceof ReplyError && err.code === 'NOTBUSY');
-    assert.equal(await c.functionFlush(), 'OK');
-  });
+  test(
+    'dump, flush, restore with a policy; kill when nothing runs',
+    { skip: unlessServer(7, 0, 'FUNCTION') },
+    async () => {
+      const c = client();
+      await c.functionLoad(library(lib));
+      const dump = await c.functionDump();
+      assert.ok(Buffer.isBuffer(dump) && dump.length > 0);
+      assert.equal(await c.functionFlush('SYNC'), 'OK');
+      assert.deepEqual(await c.functionList(), []);
+      assert.equal(await c.functionRestore(dump), 'OK');
+      assert.equal(await c.fCallRo(`${lib}_echo`, [], ['back']), 'back');
+      // APPEND (the default) refuses a library that exists; REPLACE and FLUSH do not.
+      await assert.rejects(c.functionRestore(dump, 'APPEND'), ReplyError);
+      assert.equal(await c.functionRestore(dump, 'REPLACE'), 'OK');
+      assert.equal(await c.functionRestore(dump, 'FLUSH'), 'OK');
+      assert.deepEqual(
+        (await c.functionList()).map((l) => l.libraryName),
+        [lib],
+      );
+      await assert.rejects(c.functionKill(), (err: unknown) => err instanceof ReplyError && err.code === 'NOTBUSY');
+      assert.equal(await c.functionFlush(), 'OK');
+    },
+  );
 
-  test('a running function shows in FUNCTION STATS, and FUNCTION KILL stops it', async () => {
-    const c = client();
-    const busy = `busy${protocol}`;
-    await c.functionLoad(
-      `#!lua name=${busy}\nredis.register_function{function_name='${busy}_spin',` +
-        " callback=function(keys, args) while true do end end, flags={'no-writes'}}",
-    );
-    // Past this many ms the server answers FUNCTION STATS and KILL while the function runs.
-    const previous = (await c.configGet('busy-reply-threshold'))['busy-reply-threshold'] ?? '5000';
-    await c.configSet('busy-reply-threshold', '50');
-    const runner = openClient(server(), protocol);
-    try {
-      await runner.ping(); // connected: the call below goes out at once
-      const spinning = runner.fCallRo(`${busy}_spin`, [], ['an-arg']);
-      spinning.catch(() => {}); // awaited below; not unhandled meanwhile
-      let stats = await c.functionStats();
-      await waitFor('the function to run', async () => {
-        stats = await c.functionStats();
-        return stats.runningScript !== null;
-      });
-      assert.equal(stats.runningScript?.name, `${busy}_spin`);
-      assert.deepEqual(stats.runningScript?.command, ['FCALL_RO', `${busy}_spin`, '0', 'an-arg']);
-      assert.ok((stats.runningScript?.durationMs ?? -1) >= 0);
-      assert.equal(await c.functionKill(), 'OK');
-      await assert.rejects(spinning, ReplyError);
-    } finally {
-      await runner.close();
-      await c.configSet('busy-reply-threshold', previous);
-      await c.functionFlush();
-    }
-  });
+  test(
+    'a running function shows in FUNCTION STATS, and FUNCTION KILL stops it',
+    { skip: unlessServer(7, 0, 'FUNCTION') },
+    async () => {
+      const c = client();
+      const busy = `busy${protocol}`;
+      await c.functionLoad(
+        `#!lua name=${busy}\nredis.register_function{function_name='${busy}_spin',` +
+          " callback=function(keys, args) while true do end end, flags={'no-writes'}}",
+      );
+      // Past this many ms the server answers FUNCTION STATS and KILL while the function runs.
+      const previous = (await c.configGet('busy-reply-threshold'))['busy-reply-threshold'] ?? '5000';
+      await c.configSet('busy-reply-threshold', '50');
+      const runner = openClient(server(), protocol);
+      try {
+        await runner.ping(); // connected: the call below goes out at once
+        const spinning = runner.fCallRo(`${busy}_spin`, [], ['an-arg']);
+        spinning.catch(() => {}); // awaited below; not unhandled meanwhile
+        let stats = await c.functionStats();
+        await waitFor('the function to run', async () => {
+          stats = await c.functionStats();
+          return stats.runningScript !== null;
+        });
+        assert.equal(stats.runningScript?.name, `${busy}_spin`);
+        assert.deepEqual(stats.runningScript?.command, ['FCALL_RO', `${busy}_spin`, '0', 'an-arg']);
+        assert.ok((stats.runningScript?.durationMs ?? -1) >= 0);
+        assert.equal(await c.functionKill(), 'OK');
+        await assert.rejects(spinning, ReplyError);
+      } finally {
+        await runner.close();
+        await c.configSet('busy-reply-threshold', previous);
+        await c.functionFlush();
+      }
+    },
+  );
 });

@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '../../src/index.js';
+import { unlessServer } from '../helpers/server-version.js';
 import { ReplyError } from '../../src/errors.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { ALL_BYTES, UNICODE_KEY, forEachProtocol } from './commands-harness.js';
@@ -39,46 +40,50 @@ forEachProtocol('generic commands', ({ client, key, protocol, server }) => {
     }
   });
 
-  test('SORT and SORT_RO: numeric, alpha, BY, GET (null for missing), LIMIT, STORE', async () => {
-    const c = client();
-    const l = key('sort:list');
-    await c.rPush(l, ['3', '1', '2']);
-    assert.deepEqual(await c.sort(l), ['1', '2', '3']);
-    assert.deepEqual(await c.sort(l, { order: 'DESC', limit: { offset: 0, count: 2 } }), ['3', '2']);
-    assert.deepEqual(await c.sortRo(l, { order: 'DESC' }), ['3', '2', '1']);
-    const words = key('sort:words');
-    await c.rPush(words, ['pear', 'apple', UNICODE_KEY]);
-    assert.deepEqual(await c.sort(words, { alpha: true }), ['apple', 'pear', UNICODE_KEY]);
-    await assert.rejects(c.sort(words), ReplyError, 'non-numbers without alpha');
-    // BY and GET patterns name other keys: a hash tag keeps them with the list in a cluster.
-    const tag = key('sort:');
-    await c.mSet({ [`${tag}w_1`]: '30', [`${tag}w_2`]: '10', [`${tag}w_3`]: '20' });
-    await c.hSet(`${tag}o_1`, 'name', 'one');
-    await c.hSet(`${tag}o_3`, 'name', 'three');
-    assert.deepEqual(await c.sort(l, { by: `${tag}w_*` }), ['2', '3', '1']);
-    assert.deepEqual(await c.sort(l, { by: 'nosort', get: ['#', `${tag}o_*->name`] }), [
-      '3',
-      'three',
-      '1',
-      'one',
-      '2',
-      null,
-    ]);
-    assert.deepEqual(await c.sortRo(l, { get: `${tag}o_*->name` }), ['one', null, 'three']);
-    const bin = key('sort:bin');
-    await c.rPush(bin, [ALL_BYTES, Buffer.from([0xff])]);
-    const binary = await c.sortBuffer(bin, { alpha: true });
-    assert.equal(binary.length, 2);
-    assert.ok(binary.every((v) => Buffer.isBuffer(v)));
-    assert.ok(binary.some((v) => v?.equals(ALL_BYTES)));
-    assert.deepEqual(await c.sortRoBuffer(l), [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')]);
-    const dst = key('sort:dst');
-    assert.equal(await c.sortStore(l, dst, { order: 'DESC' }), 3);
-    assert.deepEqual(await c.lRange(dst, 0, -1), ['3', '2', '1']);
-    assert.deepEqual(await c.sort(key('sort:none')), []);
-  });
+  test(
+    'SORT and SORT_RO: numeric, alpha, BY, GET (null for missing), LIMIT, STORE',
+    { skip: unlessServer(7, 0, 'SORT_RO and LCS') },
+    async () => {
+      const c = client();
+      const l = key('sort:list');
+      await c.rPush(l, ['3', '1', '2']);
+      assert.deepEqual(await c.sort(l), ['1', '2', '3']);
+      assert.deepEqual(await c.sort(l, { order: 'DESC', limit: { offset: 0, count: 2 } }), ['3', '2']);
+      assert.deepEqual(await c.sortRo(l, { order: 'DESC' }), ['3', '2', '1']);
+      const words = key('sort:words');
+      await c.rPush(words, ['pear', 'apple', UNICODE_KEY]);
+      assert.deepEqual(await c.sort(words, { alpha: true }), ['apple', 'pear', UNICODE_KEY]);
+      await assert.rejects(c.sort(words), ReplyError, 'non-numbers without alpha');
+      // BY and GET patterns name other keys: a hash tag keeps them with the list in a cluster.
+      const tag = key('sort:');
+      await c.mSet({ [`${tag}w_1`]: '30', [`${tag}w_2`]: '10', [`${tag}w_3`]: '20' });
+      await c.hSet(`${tag}o_1`, 'name', 'one');
+      await c.hSet(`${tag}o_3`, 'name', 'three');
+      assert.deepEqual(await c.sort(l, { by: `${tag}w_*` }), ['2', '3', '1']);
+      assert.deepEqual(await c.sort(l, { by: 'nosort', get: ['#', `${tag}o_*->name`] }), [
+        '3',
+        'three',
+        '1',
+        'one',
+        '2',
+        null,
+      ]);
+      assert.deepEqual(await c.sortRo(l, { get: `${tag}o_*->name` }), ['one', null, 'three']);
+      const bin = key('sort:bin');
+      await c.rPush(bin, [ALL_BYTES, Buffer.from([0xff])]);
+      const binary = await c.sortBuffer(bin, { alpha: true });
+      assert.equal(binary.length, 2);
+      assert.ok(binary.every((v) => Buffer.isBuffer(v)));
+      assert.ok(binary.some((v) => v?.equals(ALL_BYTES)));
+      assert.deepEqual(await c.sortRoBuffer(l), [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')]);
+      const dst = key('sort:dst');
+      assert.equal(await c.sortStore(l, dst, { order: 'DESC' }), 3);
+      assert.deepEqual(await c.lRange(dst, 0, -1), ['3', '2', '1']);
+      assert.deepEqual(await c.sort(key('sort:none')), []);
+    },
+  );
 
-  test('LCS, LEN and IDX', async () => {
+  test('LCS, LEN and IDX', { skip: unlessServer(7, 0, 'SORT_RO and LCS') }, async () => {
     const c = client();
     const [a, b] = [key('lcs:a'), key('lcs:b')];
     await c.mSet({ [a]: 'ohmytext', [b]: 'mynewtext' });

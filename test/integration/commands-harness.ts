@@ -9,6 +9,7 @@ import type { CommandSet } from '../../src/commands/index.js';
 import type { RedisArg } from '../../src/resp/types.js';
 import { createClient } from '../../src/index.js';
 import { RedisServer } from '../helpers/redis-server.js';
+import { respField } from '../helpers/server-version.js';
 
 export interface CommandClient extends CommandSet<'promise'> {
   /** For what has no typed method yet (COMMAND INFO, to skip tests of commands the server lacks). */
@@ -55,7 +56,7 @@ export function forEachProtocol(
       before(async () => {
         client = openClient(server, protocol);
         const me = await client.clientInfo();
-        assert.equal(me['resp'], String(protocol), 'the connection speaks the protocol under test');
+        assert.equal(me['resp'], respField(protocol), 'the connection speaks the protocol under test');
       });
       after(async () => {
         await client?.close();

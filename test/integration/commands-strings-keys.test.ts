@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReplyError } from '../../src/errors.js';
+import { unlessServer } from '../helpers/server-version.js';
 import { ALL_BYTES, UNICODE_KEY, forEachProtocol } from './commands-harness.js';
 
 forEachProtocol('strings and keys', ({ client, key }) => {
@@ -87,11 +88,7 @@ forEachProtocol('strings and keys', ({ client, key }) => {
     const k = key('k');
     await c.set(k, 'v');
     assert.equal(await c.expire(k, 100), true);
-    assert.equal(await c.expire(k, 200, 'NX'), false);
-    assert.equal(await c.expire(k, 200, 'GT'), true);
     assert.equal(await c.pExpire(k, 300_000), true);
-    assert.ok((await c.expireTime(k)) > Date.now() / 1000);
-    assert.ok((await c.pExpireTime(k)) > Date.now());
     assert.equal(await c.persist(k), true);
     assert.equal(await c.persist(k), false);
     assert.equal(await c.expireAt(k, new Date(Date.now() + 60_000)), true);
@@ -135,4 +132,19 @@ forEachProtocol('strings and keys', ({ client, key }) => {
     assert.equal((await c.keys(key('scan:1*'))).length, 11);
     assert.equal(typeof (await c.randomKey()), 'string');
   });
+
+  test(
+    'Redis 7.0 expiry: EXPIRE NX/GT, EXPIRETIME, PEXPIRETIME',
+    { skip: unlessServer(7, 0, 'EXPIRETIME and EXPIRE NX|GT') },
+    async () => {
+      const c = client();
+      const k = key('k7');
+      await c.set(k, 'v', { ex: 100 });
+      assert.equal(await c.expire(k, 200, 'NX'), false);
+      assert.equal(await c.expire(k, 200, 'GT'), true);
+      assert.ok((await c.expireTime(k)) > Date.now() / 1000 + 150);
+      assert.equal(await c.pExpire(k, 300_000), true);
+      assert.ok((await c.pExpireTime(k)) > Date.now() + 250_000);
+    },
+  );
 });

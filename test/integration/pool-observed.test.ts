@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient, type ClientOptions, type RedisClient } from '../../src/index.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
+import { respField } from '../helpers/server-version.js';
 
 let server: RedisServer;
 const clients: RedisClient[] = [];
@@ -62,7 +63,7 @@ describe('pool sizing seen from the server', () => {
       const client = open({ clientName: name, protocol, minIdleConns: 2, poolSize: 4 });
       await waitFor('2 idle connections named by the handshake', async () => (await named(name)).length === 2);
       const seen = await named(name);
-      for (const c of seen) assert.equal(c['resp'], String(protocol));
+      for (const c of seen) assert.equal(c['resp'], respField(protocol));
       const stats = client.poolStats();
       assert.equal(stats.idleConns, 2);
       assert.equal(stats.totalConns, 2);

@@ -22,6 +22,7 @@ import {
   type Subscription,
 } from '../../src/index.js';
 import { RedisServer } from '../helpers/redis-server.js';
+import { unlessServer } from '../helpers/server-version.js';
 
 let server: RedisServer;
 before(async () => {
@@ -204,7 +205,7 @@ for (const protocol of [2, 3] as const) {
       assert.equal(await publisher.pubsubNumPat(), 0);
     });
 
-    test('ssubscribe receives SPUBLISH', async () => {
+    test('ssubscribe receives SPUBLISH', { skip: unlessServer(7, 0, 'SSUBSCRIBE') }, async () => {
       const r = recorder();
       const sub = await client.ssubscribe(ch('shard'), r.listener);
       assert.equal(await publisher.sPublish(ch('shard'), 'sharded'), 1);
@@ -326,7 +327,19 @@ for (const protocol of [2, 3] as const) {
 
     test('a channel the ACL forbids: NOPERM rejects that subscribe only; the connection lives on', async () => {
       const user = `limited-${protocol}`;
-      await publisher.sendCommand(['ACL', 'SETUSER', user, 'reset', 'on', '>pw', '~*', '&allowed:*', '+@all']);
+      // resetchannels: before 7.0, `reset` leaves a user allowed on every channel (acl-pubsub-default).
+      await publisher.sendCommand([
+        'ACL',
+        'SETUSER',
+        user,
+        'reset',
+        'on',
+        '>pw',
+        '~*',
+        'resetchannels',
+        '&allowed:*',
+        '+@all',
+      ]);
       const limited = createClient({ ...options(), clientName: user, username: user, password: 'pw' });
       try {
         const r = recorder();
@@ -358,7 +371,18 @@ for (const protocol of [2, 3] as const) {
 
     test('a resubscribe the server refuses ends the subscription: the iterator throws the reason', async () => {
       const user = `revoked-${protocol}`;
-      await publisher.sendCommand(['ACL', 'SETUSER', user, 'reset', 'on', '>pw', '~*', '&news:*', '+@all']);
+      await publisher.sendCommand([
+        'ACL',
+        'SETUSER',
+        user,
+        'reset',
+        'on',
+        '>pw',
+        '~*',
+        'resetchannels',
+        '&news:*',
+        '+@all',
+      ]);
       const revoked = createClient({ ...options(), clientName: user, username: user, password: 'pw' });
       try {
         const sub = await revoked.subscribe('news:1');

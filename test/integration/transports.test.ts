@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createClient, ReplyError } from '../../src/index.js';
 import { freePort, RedisServer } from '../helpers/redis-server.js';
+import { respField } from '../helpers/server-version.js';
 
 let server: RedisServer;
 let tlsPort: number;
@@ -100,7 +101,7 @@ test('redis:// URL with user, password, db and query options', async () => {
     assert.ok(mine.length >= 1);
     assert.equal(mine[0]!['user'], 'app');
     assert.equal(mine[0]!['db'], '2');
-    assert.equal(mine[0]!['resp'], '2');
+    assert.equal(mine[0]!['resp'], respField(2));
   } finally {
     await client.close();
   }
