@@ -60,7 +60,8 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
   protected readonly core: SentinelClient = this;
   protected readonly callOptions = undefined;
   readonly masterName: string;
-  readonly role: 'master' | 'replica';
+  /** Which node it serves (the `role` option); `role()` is the ROLE command. */
+  readonly servedRole: 'master' | 'replica';
   private readonly nodeOptions: NodeClientOptions;
   private readonly template: ResolvedClientOptions;
   private readonly sentinelAuth: { username?: string; password?: string };
@@ -98,7 +99,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     }
     this.sentinels = sentinels.map(toAddress);
     this.masterName = masterName;
-    this.role = role ?? 'master';
+    this.servedRole = role ?? 'master';
     this.failoverTimeout = failoverTimeout ?? 15_000;
     if (!Number.isFinite(this.failoverTimeout) || this.failoverTimeout < 0) {
       throw new InvalidArgumentError(
@@ -125,7 +126,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
 
   /** What `JSON.stringify` and `util.inspect` show: public facts, secrets `[redacted]`, no internals. */
   toJSON(): Record<string, unknown> {
-    const { masterName, role, address, closed, sentinels, nodeOptions, sentinelAuth } = this;
+    const { masterName, servedRole: role, address, closed, sentinels, nodeOptions, sentinelAuth } = this;
     return redactOptions({ masterName, role, address, closed, sentinels, nodeOptions, sentinelAuth }) as Record<
       string,
       unknown
@@ -241,7 +242,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
           continue;
         }
         let target: NodeAddress = { host: String(reply[0]), port: Number(reply[1]) };
-        if (this.role === 'replica') {
+        if (this.servedRole === 'replica') {
           const replicas = await client.sendCommand(['SENTINEL', 'REPLICAS', this.masterName], { timeout });
           target = pickReplica(replicas as RespValue) ?? target;
         }
@@ -283,7 +284,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
       this.switchWatch = await this.sentinelClient(this.sentinels[0]!).subscribe('+switch-master', (m) => {
         const [name, , , host, port] = m.message.split(' ');
         if (name !== this.masterName || host === undefined) return;
-        if (this.role === 'master') this.serve({ host, port: Number(port) });
+        if (this.servedRole === 'master') this.serve({ host, port: Number(port) });
         else void this.rediscover().catch(() => {});
       });
     } catch {

@@ -12,3 +12,8 @@ export * from './geo.js';
 export * from './scripting.js';
 export * from './server.js';
 export * from './pubsub.js';
+export * from './acl.js';
+export * from './diagnostics.js';
+export * from './admin.js';
+export * from './introspection.js';
+export * from './cluster.js';
