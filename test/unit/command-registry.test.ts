@@ -13,8 +13,11 @@ import {
   commandSpecs,
   describeRaw,
   keysOf,
+  slotArgOf,
   type StateEffect,
 } from '../../src/commands/registry.js';
+import { rawCommand } from '../../src/commands/raw.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { fanOutOf, keysOfArgs, refusedInCluster } from '../../src/cluster/command-keys.js';
 import type { RedisArg } from '../../src/resp/types.js';
 
@@ -326,6 +329,63 @@ describe('command registry: cluster', () => {
     assert.match(refusedInCluster(['SELECT', 1]) ?? '', /database 0/);
     assert.match(refusedInCluster(['WAITAOF', 1, 0, 0]) ?? '', /withConn/);
     assert.equal(refusedInCluster(['GET', 'k']), undefined);
+  });
+
+  test('commands acting on one node are refused cluster-wide, with the way to reach that node', () => {
+    for (const args of [
+      ['CLUSTER', 'MEET', 'h', 1],
+      ['cluster', 'setslot', 1, 'STABLE'],
+      ['CLUSTER', 'MYID'],
+      ['CLUSTER', 'LINKS'],
+      ['CLIENT', 'PAUSE', 10],
+      ['BGSAVE'],
+      ['REPLICAOF', 'NO', 'ONE'],
+    ]) {
+      assert.match(refusedInCluster(args) ?? '', /cluster\.nodeClient\('host:port'\)/, args.join(' '));
+    }
+    for (const args of [
+      ['CLUSTER', 'INFO'],
+      ['CLUSTER', 'SHARDS'],
+      ['CLUSTER', 'KEYSLOT', 'k'],
+      ['LATENCY', 'LATEST'],
+    ]) {
+      assert.equal(refusedInCluster(args), undefined, args.join(' '));
+    }
+  });
+
+  test('per-node settings change on every node; slot commands name their slot', () => {
+    assert.deepEqual(fanOutOf(['CONFIG', 'REWRITE']), { nodes: 'all', merge: 'all' });
+    assert.deepEqual(fanOutOf(['acl', 'setuser', 'u', 'on']), { nodes: 'all', merge: 'all' });
+    assert.deepEqual(fanOutOf(['ACL', 'DELUSER', 'u']), { nodes: 'all', merge: 'all' });
+    assert.deepEqual(fanOutOf(['LATENCY', 'RESET']), { nodes: 'all', merge: 'sum' });
+    assert.equal(fanOutOf(['ACL', 'GETUSER', 'u']), undefined);
+    assert.equal(slotArgOf(['CLUSTER', 'COUNTKEYSINSLOT', 42]), 42);
+    assert.equal(slotArgOf(['cluster', 'getkeysinslot', '16383', '10']), 16383);
+    assert.equal(slotArgOf(['CLUSTER', 'COUNTKEYSINSLOT', 16384]), undefined, 'not a slot: the server says why');
+    assert.equal(slotArgOf(['CLUSTER', 'COUNTKEYSINSLOT', 'x']), undefined);
+    assert.equal(slotArgOf(['CLUSTER', 'KEYSLOT', 42]), undefined);
+    assert.equal(slotArgOf(['GET', 42]), undefined);
+  });
+});
+
+describe('command registry: refusals on every path', () => {
+  test('SCRIPT DEBUG YES/SYNC and CLIENT REPLY OFF/SKIP are refused with the reason; NO and ON pass', () => {
+    assert.match(describeRaw(['SCRIPT', 'DEBUG', 'YES']).refusal ?? '', /redis-cli --ldb/);
+    assert.match(describeRaw(['script', 'debug', 'sync']).refusal ?? '', /Lua debugging/);
+    assert.equal(describeRaw(['SCRIPT', 'DEBUG', 'NO']).refusal, undefined);
+    assert.match(describeRaw(['CLIENT', 'REPLY', 'OFF']).refusal ?? '', /wrong callers/);
+    assert.match(describeRaw(['client', 'reply', Buffer.from('skip')]).refusal ?? '', /pipeline/);
+    assert.equal(describeRaw(['CLIENT', 'REPLY', 'ON']).refusal, undefined);
+    assert.equal('refusal' in describeRaw(['GET', 'k']), false);
+    assert.throws(
+      () => rawCommand(['SCRIPT', 'DEBUG', 'YES'], false),
+      (err: unknown) => {
+        assert.ok(err instanceof InvalidArgumentError);
+        assert.match(err.message, /^sendCommand\(\): SCRIPT DEBUG is not supported/);
+        return true;
+      },
+    );
+    assert.equal(rawCommand(['CLIENT', 'REPLY', 'ON'], false).state, 'reply');
   });
 });
 
