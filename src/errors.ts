@@ -89,10 +89,26 @@ export class TimeoutError extends RedisError {
 export class ConnectionError extends RedisError {
   /** True when the failure happened while opening the connection: nothing was sent on it. */
   readonly duringDial: boolean;
+  /**
+   * True when the server closed the connection while this command's reply was arriving: the command ran,
+   * and its reply was likely larger than the server's `client-output-buffer-limit`. Never retried.
+   */
+  readonly replyCutOff: boolean;
+  /**
+   * True when the server closed the connection while this command's reply was the next one due (none of it
+   * had arrived). A server that kills a client for a reply too big for its output buffer sends nothing first,
+   * so such a command is retried alone, on a connection of its own, and fails if that one is closed too.
+   */
+  readonly replyDue: boolean;
 
-  constructor(message: string, options?: RedisErrorOptions & { duringDial?: boolean }) {
+  constructor(
+    message: string,
+    options?: RedisErrorOptions & { duringDial?: boolean; replyCutOff?: boolean; replyDue?: boolean },
+  ) {
     super(message, 'ERR_CONNECTION', options);
     this.duringDial = options?.duringDial === true;
+    this.replyCutOff = options?.replyCutOff === true;
+    this.replyDue = options?.replyDue === true;
   }
 }
 

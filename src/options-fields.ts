@@ -202,6 +202,7 @@ export const FIELD_RULES = {
   dialTimeout: duration({ positive: true }),
   dialerRetries: integer(1),
   dialerRetryTimeout: duration(),
+  maxConcurrentDials: integer(0, MAX_INTEGER, '0 = no limit'),
   readTimeout: duration({ note: '0 = no timeout' }),
   writeTimeout: duration({ note: '0 = no timeout' }),
   maxRetries: integer(0, MAX_INTEGER, '0 = no retries'),

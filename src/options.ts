@@ -7,7 +7,7 @@
 import { isIP, isIPv6 } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { POOL_DEFAULTS, defaultPoolSize } from './pool/options.js';
+import { POOL_DEFAULTS, defaultMaxConcurrentDials, defaultPoolSize } from './pool/options.js';
 import type { RedisArg } from './resp/types.js';
 import { InvalidArgumentError } from './errors.js';
 import {
@@ -57,6 +57,8 @@ export interface ClientOptions {
   dialTimeout?: number;
   dialerRetries?: number;
   dialerRetryTimeout?: number;
+  /** Dials in flight at once per pool (default 4 × cores; 0 = no limit). */
+  maxConcurrentDials?: number;
   readTimeout?: number;
   writeTimeout?: number;
   maxRetries?: number;
@@ -100,6 +102,7 @@ export interface ResolvedClientOptions {
   dialTimeout: number;
   dialerRetries: number;
   dialerRetryTimeout: number;
+  maxConcurrentDials: number;
   readTimeout: number;
   writeTimeout: number;
   maxRetries: number;
@@ -172,6 +175,7 @@ export function resolveClientOptions(input?: ClientOptions | string): ResolvedCl
     dialTimeout: pick<number>('dialTimeout', FIXED_DEFAULTS.dialTimeout),
     dialerRetries: pick<number>('dialerRetries', FIXED_DEFAULTS.dialerRetries),
     dialerRetryTimeout: pick<number>('dialerRetryTimeout', FIXED_DEFAULTS.dialerRetryTimeout),
+    maxConcurrentDials: pick('maxConcurrentDials', defaultMaxConcurrentDials()),
     readTimeout,
     writeTimeout: pick('writeTimeout', readTimeout),
     maxRetries: pick<number>('maxRetries', FIXED_DEFAULTS.maxRetries),

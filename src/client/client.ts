@@ -137,7 +137,11 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
 
   private route(pending: PendingCommand): void {
     if ((pending.command.flags & CommandFlags.BLOCKING) !== 0) {
-      void this.runAlone(pending);
+      void this.runAlone(pending, this.blocking ?? this.main);
+      return;
+    }
+    if (pending.alone) {
+      void this.runAlone(pending, this.main);
       return;
     }
     this.queued.push(pending);
@@ -194,9 +198,11 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     lease.flush(); // with nothing written (all gave up meanwhile), the lease ends here
   }
 
-  /** Blocking commands run alone on a connection of the blocking pool (or of the main pool when there is none). */
-  private async runAlone(pending: PendingCommand): Promise<void> {
-    const binding = this.blocking ?? this.main;
+  /**
+   * One command on a connection of its own: blocking commands (on the blocking pool, or the main pool when there
+   * is none), and a retry whose reply the server may refuse to send (it then closes only that connection).
+   */
+  private async runAlone(pending: PendingCommand, binding: PoolBinding): Promise<void> {
     let lease: Lease;
     try {
       lease = await binding.lease('batch');
@@ -221,13 +227,40 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     if (this.retryTimer !== undefined) return;
     const delay = retryBackoff(pending.attempts - 1, this.options.minRetryBackoff, this.options.maxRetryBackoff);
     // Not unref'ed: a caller awaits these commands, so the process must not exit under them. close() clears it.
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
+    this.retryTimer = setTimeout(this.retryDue, delay);
+  }
+
+  /**
+   * The retries come due together. While the pool's dial gate is failing (the server is down), sending them
+   * would only fail again at once and spend their attempts: they wait for the gate to reopen instead — each at
+   * most `poolTimeout`, the bound on waiting for a connection — and this timer drives the gate's probe, so
+   * that a busy event loop cannot keep it closed. Then they go out together, in their original order.
+   */
+  private readonly retryDue = (): void => {
+    this.retryTimer = undefined;
+    const pool = this.main.pool;
+    if (!pool.dialFailing) {
       const due = this.retrying;
       this.retrying = [];
-      for (const p of due) if (!p.settled) this.route(p);
-    }, delay);
-  }
+      for (const p of due) {
+        if (p.settled) continue;
+        p.gateWaitStart = NaN;
+        this.route(p);
+      }
+      return;
+    }
+    pool.probeIfDue();
+    const now = performance.now();
+    const waiting: PendingCommand[] = [];
+    for (const p of this.retrying) {
+      if (p.settled) continue;
+      if (Number.isNaN(p.gateWaitStart)) p.gateWaitStart = now;
+      if (now - p.gateWaitStart > this.options.poolTimeout) p.fail(pool.lastDialError);
+      else waiting.push(p);
+    }
+    this.retrying = waiting;
+    if (waiting.length > 0) this.retryTimer = setTimeout(this.retryDue, GATE_POLL_MS);
+  };
 
   /** @internal Resender: an abandoned blocking command takes its connection with it. */
   abandonBlocking(pending: PendingCommand): void {
@@ -357,6 +390,9 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     await this.close();
   }
 }
+
+/** How often retries waiting for a failing dial gate look at it again (and run its probe when overdue). */
+const GATE_POLL_MS = 50;
 
 function isSettled(pending: PendingCommand): boolean {
   return pending.settled;

@@ -10,7 +10,7 @@
  */
 import { CommandFlags, type Command } from '../commands/command.js';
 import type { ReplyHandler } from '../connection/connection.js';
-import { AbortError, ReplyError, TimeoutError } from '../errors.js';
+import { AbortError, ConnectionError, ReplyError, TimeoutError } from '../errors.js';
 import { offAbort, onAbort } from '../internal/abort-fanout.js';
 import type { RespValue } from '../resp/types.js';
 import { decide } from './policy.js';
@@ -47,6 +47,10 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
   settled = false;
   written = false;
   attempts = 0;
+  /** Runs alone on a connection of its own: the server hung up while this command's reply was due. */
+  alone = false;
+  /** performance.now() when its retry began waiting for the pool's failing dial gate; NaN when not waiting. */
+  gateWaitStart = NaN;
   /** Opaque slot for the sender (e.g. the connection it was written to). */
   connection: unknown = undefined;
   /** The batch wait this command counts down while its batch waits for a connection. */
@@ -128,7 +132,22 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
     if (this.settled) return;
     const action = decide(error, this.failureContext(written)).action;
     if (action === 'retry' || action === 'retry-elsewhere') {
+      // Its own reply may be what the server refuses to send (output-buffer limit): retry it where it can
+      // take down no other caller's commands.
+      if (error instanceof ConnectionError && error.replyDue) this.alone = true;
       this.requeue();
+      return;
+    }
+    if (error instanceof ConnectionError && error.replyDue && this.alone) {
+      this.fail(
+        new ConnectionError(
+          `The server closed the connection while the reply to ${String(this.command.args[0])} was due, twice, ` +
+            'the second time with the command alone on its connection: the reply is probably larger than the ' +
+            "server lets a client hold (CONFIG GET client-output-buffer-limit, class 'normal'). Read big values " +
+            'in parts (GETRANGE, HSCAN, LRANGE with limits) or raise the limit.',
+          { cause: error, replyCutOff: true },
+        ),
+      );
       return;
     }
     this.fail(error);
@@ -152,6 +171,7 @@ export class PendingCommand<T = unknown> implements ReplyHandler {
       written,
       mayRunTwice: this.idempotent || (this.command.flags & CommandFlags.READONLY) !== 0,
       retriesLeft: this.sender.maxRetries - this.attempts,
+      alone: this.alone,
     };
   }
 

@@ -35,6 +35,8 @@ export interface FailureContext {
   readonly retriesLeft: number;
   /** Sent through a cluster router, which follows MOVED and ASK. */
   readonly cluster?: boolean;
+  /** This attempt ran alone on its own connection (a retry after the server hung up on its reply). */
+  readonly alone?: boolean;
 }
 
 /** Server replies that mean "not executed, try again soon". Safe to send again even for writes. */
@@ -108,6 +110,18 @@ export const FAILURE_TABLE: readonly Rule[] = [
   {
     rule: 'dial timed out: a server that does not answer within dialTimeout will not on a second try',
     matches: (e) => e instanceof ConnectionError && e.duringDial && e.cause instanceof TimeoutError,
+    action: () => 'fail',
+    discardConnection: true,
+  },
+  {
+    rule: 'reply cut off by the server (output-buffer limit): the command ran; a retry would only fail again',
+    matches: (e) => e instanceof ConnectionError && e.replyCutOff,
+    action: () => 'fail',
+    discardConnection: true,
+  },
+  {
+    rule: 'the server hung up again while this reply was due, the command alone on its connection: reply too big',
+    matches: (e, c) => e instanceof ConnectionError && e.replyDue && c.alone === true,
     action: () => 'fail',
     discardConnection: true,
   },

@@ -58,6 +58,7 @@ export class PoolBinding implements LeaseHost, ConnectionOwner {
       dialTimeout: o.dialTimeout,
       dialerRetries: o.dialerRetries,
       dialerRetryTimeout: o.dialerRetryTimeout,
+      maxConcurrentDials: o.maxConcurrentDials,
       isRetryableDialError,
       ...(limiter !== undefined ? { limiter } : {}),
     });

@@ -6,7 +6,7 @@
  *   open ──close()──▶ closed   (node clients closed, subscriptions ended, later calls ClientClosedError)
  *
  * The topology is loaded on the first command (or `refreshTopology()`), then kept fresh by MOVED
- * replies, connection errors and a periodic refresh.
+ * replies, connection errors, timeouts and silent nodes (see ClusterRouter), and a periodic refresh.
  */
 import { CommandView, DispatchingCommands, type CommandDispatcher } from '../client/async-commands.js';
 import type { ClientPoolStats, RedisClient } from '../client/client.js';

@@ -72,12 +72,28 @@ export function nodeLeftError(address: string, cause: unknown): ConnectionError 
   );
 }
 
-/** The failure as the decision table should see it: a retired node's ClientClosedError means "not sent". */
+/**
+ * A command in flight on a hung node that the topology replaced (its connections were destroyed so that no
+ * late reply counts as an acknowledgement): it was sent, and may or may not have run.
+ */
+export function abandonedNodeError(address: string, cause: unknown): ConnectionError {
+  return new ConnectionError(
+    `${address} stopped answering and the cluster replaced it while this command waited for its reply: it was ` +
+      'sent and may or may not have run. Check the outcome of a write before repeating it.',
+    { cause },
+  );
+}
+
+/**
+ * The failure as the decision table should see it: a retired node's ClientClosedError means "not sent",
+ * except on a node abandoned while suspect, where it may follow a write ("outcome unknown").
+ */
 export function asNodeFailure(
   error: unknown,
-  node: { readonly isRetired: boolean; readonly address: string },
+  node: { readonly isRetired: boolean; readonly address: string; readonly wasAbandoned?: boolean },
 ): unknown {
-  return error instanceof ClientClosedError && node.isRetired ? nodeLeftError(node.address, error) : error;
+  if (!(error instanceof ClientClosedError) || !node.isRetired) return error;
+  return node.wasAbandoned === true ? abandonedNodeError(node.address, error) : nodeLeftError(node.address, error);
 }
 
 /** The job's options with the time left until its deadline; a TimeoutError when none is left. */

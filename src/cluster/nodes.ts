@@ -2,9 +2,14 @@
  * The cluster's nodes, one RedisClient (and so one pool) each, made on first use.
  *
  *   known (no client) ──first command──▶ open (client, pool) ──left the topology──▶ retired (client closed)
+ *                                         │  ▲
+ *               a timeout, or no reply    ▼  │ it answered (a command or the router's PING)
+ *               for ~1 s while waited on: suspect ──left the topology──▶ retired and abandoned
  *
  * A retired node never makes a client again: commands that still hold it fail with ClientClosedError,
- * which the cluster client answers by routing them afresh.
+ * which the cluster client answers by routing them afresh. A suspect node that leaves the topology (a hung
+ * master the cluster replaced) is abandoned: its connections are destroyed so that no late reply from it is
+ * taken for an acknowledgement, and the commands they carried fail as "sent, outcome unknown".
  */
 import { RedisClient } from '../client/client.js';
 import type { Hook, PoolEventListener, PoolEventName } from '../client/hooks.js';
@@ -19,8 +24,19 @@ export class ClusterNode {
   latency = Number.POSITIVE_INFINITY;
   /** Until when (Date.now()) this node is avoided for reads after a connection failure. */
   avoidUntil = 0;
+  /** Since when (Date.now()) this node is suspected of hanging; 0 when it is not. Set and cleared by the router. */
+  suspectSince = 0;
+  /** Commands the router sent here that have not settled (blocking commands, which may wait on purpose, excepted). */
+  waiting = 0;
+  /** A reply (a value or an error reply) came since the router's last stall check. */
+  answeredSinceCheck = false;
+  /** Consecutive stall checks that found commands waiting here and no new reply. */
+  quietChecks = 0;
+  /** The router's PING to a suspect node is in flight. */
+  probing = false;
   private clientRef: RedisClient | undefined;
   private retired = false;
+  private abandoned = false;
 
   constructor(
     readonly host: string,
@@ -32,6 +48,15 @@ export class ClusterNode {
 
   get isRetired(): boolean {
     return this.retired;
+  }
+
+  get isSuspect(): boolean {
+    return this.suspectSince !== 0;
+  }
+
+  /** Retired while suspect: its connections were destroyed, so a ClientClosedError from it may follow a write. */
+  get wasAbandoned(): boolean {
+    return this.abandoned;
   }
 
   get hasClient(): boolean {
@@ -46,11 +71,24 @@ export class ClusterNode {
     return this.clientRef;
   }
 
-  /** Closes the client: queued commands fail (not sent, so they are re-routed), in-flight ones finish. */
-  retire(): Promise<void> {
+  /**
+   * Closes the client: queued commands fail (not sent, so they are re-routed), in-flight ones finish. With
+   * `abandonIfSuspect`, a suspect node's in-flight commands are not awaited: its connections are destroyed.
+   */
+  retire(abandonIfSuspect: boolean): Promise<void> {
     this.retired = true;
     const client = this.clientRef;
-    return client === undefined ? Promise.resolve() : client.close();
+    if (client === undefined) return Promise.resolve();
+    const closing = client.close();
+    if (!abandonIfSuspect || !this.isSuspect) return closing;
+    // close() failed the queued commands (not sent) a few microtasks from now; once those failures have
+    // been seen as "not sent", whatever still fails with ClientClosedError was in flight on a connection.
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.abandoned = true;
+        resolve(client.destroy());
+      }),
+    );
   }
 }
 
@@ -110,19 +148,20 @@ export class NodeSet {
     for (const node of this.withClients()) node.client.off(event, listener);
   }
 
-  /** Retires (and forgets) every node not in `keep`. */
-  retireExcept(keep: ReadonlySet<ClusterNode>): Promise<void>[] {
+  /** Retires (and forgets) every node not in `keep`; suspect ones are abandoned (see ClusterNode.retire). */
+  retireExcept(keep: ReadonlySet<ClusterNode>, abandonSuspects = true): Promise<void>[] {
     const closing: Promise<void>[] = [];
     for (const [key, node] of this.byAddress) {
       if (keep.has(node)) continue;
       this.byAddress.delete(key);
-      closing.push(node.retire());
+      closing.push(node.retire(abandonSuspects));
     }
     return closing;
   }
 
+  /** Closing the cluster client: every node retired, in-flight commands allowed to finish. */
   retireAll(): Promise<void>[] {
-    return this.retireExcept(new Set());
+    return this.retireExcept(new Set(), false);
   }
 
   private withClients(): ClusterNode[] {

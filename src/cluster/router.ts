@@ -11,10 +11,28 @@
  *   at most `maxRedirects` times, then the last error goes to the caller.
  *
  * The topology refresh is one promise shared by everyone who asks while it runs; triggered refreshes
- * are spaced at least MIN_REFRESH_GAP_MS apart.
+ * are spaced at least MIN_REFRESH_GAP_MS apart. A load asks one node, and a second one too when the first
+ * is silent for TOPOLOGY_HEDGE_MS; the first good answer wins.
+ *
+ * A hung node (SIGSTOP, a stuck host) refuses nothing: it only stays silent. A node becomes suspect when a
+ * command to it times out, or when commands wait on it and no reply has come for about a second. Then:
+ * commands for its slots are held here (not sent: they cannot become writes of unknown outcome) until the
+ * topology names another master, the node answers again (a reply, or a PING the router sends), or their
+ * time budget ends; reads with replica routing avoid it; the topology is read again every
+ * MIN_REFRESH_GAP_MS, asking the suspect master's replicas first (the promoted one knows first); when the
+ * topology drops it, its connections are destroyed (see ClusterNode.retire).
  */
 import { decide, retryBackoff } from '../client/policy.js';
-import { AskError, ClientClosedError, ConnectionError, MovedError, RedisError, ReplyError } from '../errors.js';
+import { CommandFlags } from '../commands/command.js';
+import {
+  AskError,
+  ClientClosedError,
+  ConnectionError,
+  MovedError,
+  RedisError,
+  ReplyError,
+  TimeoutError,
+} from '../errors.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
 import { mergeReplies, type FanOut } from './command-keys.js';
 import { asNodeFailure, failedBeforeSending, nodeLeftError, withRemaining, type Job } from './job.js';
@@ -24,6 +42,18 @@ import { parseClusterShards, parseClusterSlots, SlotMap, type Shard, type ShardD
 const MIN_REFRESH_GAP_MS = 200;
 /** A node that failed a dial or a command is avoided for reads this long. */
 const AVOID_MS = 1000;
+/** A topology load asks a second node when the first has not answered this fast: a hung node cannot hold it. */
+const TOPOLOGY_HEDGE_MS = 100;
+/** Stall check period; a node is suspect after STALL_CHECKS checks in a row found it silent while waited on. */
+const STALL_CHECK_MS = 250;
+const STALL_CHECKS = 4;
+/** After a node becomes suspect, the topology is read every MIN_REFRESH_GAP_MS for this long. */
+const SUSPECT_WATCH_MS = 30_000;
+/** The PING that asks a suspect node whether it answers again. */
+const PROBE_TIMEOUT_MS = 1000;
+const PROBE_RETRY_MS = 250;
+/** A held command looks at its target again at least this often. */
+const HOLD_RECHECK_MS = 1000;
 
 export class ClusterRouter {
   readonly slots = new SlotMap<ClusterNode>();
@@ -37,6 +67,12 @@ export class ClusterRouter {
   private lastRefreshAt = 0;
   private shardsUnsupported = false;
   private closed = false;
+  /** Nodes suspected of hanging, in or out of the current topology. */
+  private readonly suspects = new Set<ClusterNode>();
+  /** Commands held because their target is suspect; woken on each topology load and each cleared suspicion. */
+  private changeWaiters: (() => void)[] = [];
+  private readonly stallTimer: NodeJS.Timeout;
+  private lastStallCheckAt = performance.now();
 
   constructor(readonly options: ResolvedClusterOptions) {
     this.nodes = new NodeSet(options.nodeOptions, options.readRouting !== 'master', options.mapAddress, (node) =>
@@ -46,6 +82,8 @@ export class ClusterRouter {
       this.periodic = setInterval(() => this.scheduleRefresh(), options.topologyRefreshInterval);
       this.periodic.unref();
     }
+    this.stallTimer = setInterval(() => this.checkStalls(), STALL_CHECK_MS);
+    this.stallTimer.unref();
   }
 
   get isClosed(): boolean {
@@ -71,10 +109,8 @@ export class ClusterRouter {
     for (const { job, resolve, reject } of queued) {
       try {
         const node = this.pick(job.slot, job.readOnly);
-        if (node === undefined) {
-          this.ready()
-            .then(() => this.runLoaded(job))
-            .then(resolve, reject);
+        if (node === undefined || node.isSuspect) {
+          this.runLater(job).then(resolve, reject);
         } else {
           this.send(node, job).then(resolve, (error) => this.recover(error, job, node).then(resolve, reject));
         }
@@ -84,10 +120,58 @@ export class ClusterRouter {
     }
   };
 
-  private runLoaded<T>(job: Job<T>): Promise<T> {
-    const node = this.pick(job.slot, job.readOnly);
-    if (node === undefined) return Promise.reject(noSlotsError());
-    return this.send(node, job).then(undefined, (error) => this.recover(error, job, node));
+  /** Once a topology is known and the job's target is not suspect (or its wait is over). */
+  private async runLater<T>(job: Job<T>): Promise<T> {
+    await this.ready();
+    const node = await this.target(job, undefined);
+    try {
+      return await this.send(node, job);
+    } catch (error) {
+      return this.recover(error, job, node);
+    }
+  }
+
+  /**
+   * The node for `job` now; while that node is suspect, waits for the topology to name another, for the
+   * node to answer again, or for the job's time budget (its call timeout, else readTimeout) to end — then
+   * a TimeoutError says the command was not sent.
+   */
+  private async target(job: Job, fallback: ClusterNode | undefined): Promise<ClusterNode> {
+    let node = this.pick(job.slot, job.readOnly) ?? fallback;
+    if (node === undefined) throw noSlotsError();
+    if (!node.isSuspect) return node;
+    const heldAt = Date.now();
+    const readTimeout = this.options.template.readTimeout;
+    const until =
+      job.deadline !== Number.POSITIVE_INFINITY
+        ? job.deadline
+        : readTimeout > 0
+          ? heldAt + readTimeout
+          : Number.POSITIVE_INFINITY;
+    for (;;) {
+      if (Date.now() >= until) throw heldTooLongError(job, node, Date.now() - heldAt);
+      await this.nextChange(until);
+      if (this.closed) throw new ClientClosedError();
+      node = this.pick(job.slot, job.readOnly) ?? node;
+      if (!node.isSuspect) return node;
+    }
+  }
+
+  private nextChange(until: number): Promise<void> {
+    return new Promise((resolve) => {
+      // Not unref'ed: a caller awaits this command.
+      const timer = setTimeout(resolve, Math.max(0, Math.min(until - Date.now(), HOLD_RECHECK_MS)));
+      this.changeWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private wakeHeld(): void {
+    const waiters = this.changeWaiters;
+    this.changeWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Resolves once a topology is known (loading it if needed). */
@@ -106,7 +190,7 @@ export class ClusterRouter {
 
   private pickReader(shard: Shard<ClusterNode>): ClusterNode {
     const now = Date.now();
-    const usable = (n: ClusterNode) => n.avoidUntil <= now;
+    const usable = (n: ClusterNode) => n.avoidUntil <= now && !n.isSuspect;
     switch (this.options.readRouting) {
       case 'replica': {
         const replicas = shard.replicas.filter(usable);
@@ -117,19 +201,23 @@ export class ClusterRouter {
         return all.length === 0 ? shard.master : all[Math.floor(Math.random() * all.length)]!;
       }
       case 'latency': {
-        let best = shard.master;
-        for (const n of shard.replicas) if (usable(n) && n.latency < best.latency) best = n;
-        return best;
+        let best = usable(shard.master) ? shard.master : undefined;
+        for (const n of shard.replicas) if (usable(n) && (best === undefined || n.latency < best.latency)) best = n;
+        return best ?? shard.master;
       }
       default:
         return shard.master;
     }
   }
 
+  /** A random master, not a suspect one while another is available. */
   randomMaster(): ClusterNode | undefined {
     const shards = this.slots.shards;
     if (shards.length === 0) return undefined;
-    return shards[Math.floor(Math.random() * shards.length)]!.master;
+    const master = shards[Math.floor(Math.random() * shards.length)]!.master;
+    if (!master.isSuspect) return master;
+    const healthy = shards.filter((s) => !s.master.isSuspect);
+    return healthy.length === 0 ? master : healthy[Math.floor(Math.random() * healthy.length)]!.master;
   }
 
   masters(): ClusterNode[] {
@@ -148,7 +236,79 @@ export class ClusterRouter {
     const sent = job.raw
       ? (node.client.sendCommand(job.command.args, options) as Promise<T>)
       : node.client.dispatch(job.command, options);
-    return sent.catch((error: unknown) => Promise.reject(asNodeFailure(error, node)));
+    // Blocking commands may stay unanswered on purpose: they do not count for the stall check.
+    const counted = (job.command.flags & CommandFlags.BLOCKING) === 0;
+    if (counted) node.waiting++;
+    return sent.then(
+      (value) => {
+        if (counted) node.waiting--;
+        this.answered(node);
+        return value;
+      },
+      (error: unknown) => {
+        if (counted) node.waiting--;
+        if (error instanceof ReplyError) this.answered(node);
+        else if (isTimeout(error)) this.markSuspect(node);
+        return Promise.reject(asNodeFailure(error, node));
+      },
+    );
+  }
+
+  /** The node replied (a value or an error reply): it is not hung. */
+  private answered(node: ClusterNode): void {
+    node.answeredSinceCheck = true;
+    if (node.isSuspect) this.clearSuspect(node);
+  }
+
+  /** A timeout, or silence while waited on: hold its commands, probe it, and watch the topology closely. */
+  private markSuspect(node: ClusterNode): void {
+    if (node.isSuspect || node.isRetired || this.closed) return;
+    node.suspectSince = Date.now();
+    this.suspects.add(node);
+    this.scheduleRefresh();
+    this.probe(node);
+  }
+
+  private clearSuspect(node: ClusterNode): void {
+    node.suspectSince = 0;
+    node.quietChecks = 0;
+    this.suspects.delete(node);
+    this.wakeHeld();
+  }
+
+  /** PINGs a suspect node until it answers (suspicion cleared) or leaves the topology. */
+  private probe(node: ClusterNode): void {
+    if (node.probing || !node.isSuspect || node.isRetired || this.closed) return;
+    node.probing = true;
+    node.client.sendCommand(['PING'], { timeout: PROBE_TIMEOUT_MS }).then(
+      () => {
+        node.probing = false;
+        this.answered(node);
+      },
+      (error: unknown) => {
+        node.probing = false;
+        if (error instanceof ReplyError) return this.answered(node);
+        // Held commands look again (and the wake-ups of those whose recheck timer fired are dropped).
+        this.wakeHeld();
+        setTimeout(() => this.probe(node), PROBE_RETRY_MS).unref();
+      },
+    );
+  }
+
+  /**
+   * Every STALL_CHECK_MS: a node with commands waiting and no reply since the last check, STALL_CHECKS times
+   * in a row, is suspect. A check that ran late (a busy event loop) proves nothing: replies may sit unread.
+   */
+  private checkStalls(): void {
+    const now = performance.now();
+    const late = now - this.lastStallCheckAt > 2 * STALL_CHECK_MS;
+    this.lastStallCheckAt = now;
+    for (const node of this.nodes.all()) {
+      const quiet = node.waiting > 0 && !node.answeredSinceCheck;
+      node.answeredSinceCheck = false;
+      if (!quiet || node.isSuspect || node.isRetired) node.quietChecks = 0;
+      else if (!late && ++node.quietChecks >= STALL_CHECKS) this.markSuspect(node);
+    }
   }
 
   /** Follows one failure of `job` on `node` as the decision table says: redirect, wait and retry, or give up. */
@@ -188,7 +348,7 @@ export class ClusterRouter {
         default:
           throw error;
       }
-      node = next ?? this.pick(job.slot, job.readOnly) ?? node;
+      node = next ?? (await this.target(job, node));
       try {
         return await (asking ? this.sendAsking(node, job) : this.send(node, job));
       } catch (e) {
@@ -253,8 +413,16 @@ export class ClusterRouter {
     this.refreshing ??= this.load().finally(() => {
       this.refreshing = undefined;
       this.lastRefreshAt = Date.now();
+      if (this.watchingSuspects()) this.scheduleRefresh();
     });
     return this.refreshing;
+  }
+
+  /** A node became suspect recently: the next topology load follows this one closely. */
+  private watchingSuspects(): boolean {
+    const now = Date.now();
+    for (const node of this.suspects) if (now - node.suspectSince < SUSPECT_WATCH_MS) return true;
+    return false;
   }
 
   /** A refresh unless one ran moments ago; never rejects. */
@@ -275,37 +443,81 @@ export class ClusterRouter {
     this.refreshTimer.unref();
   }
 
-  private async load(): Promise<void> {
-    let lastError: unknown;
+  /**
+   * Asks the candidates one after the other, each failure starting the next, and one more when no answer
+   * came within TOPOLOGY_HEDGE_MS; the first good answer is applied, answers still outstanding are ignored.
+   */
+  private load(): Promise<void> {
     const candidates = this.candidates();
-    for (const node of candidates) {
-      if (this.closed) throw new ClientClosedError();
-      try {
-        const shards = await this.describe(node);
-        if (this.closed) throw new ClientClosedError();
-        if (shards.length === 0) throw new RedisError(`${node.address} reports no slots assigned.`, 'CLUSTERDOWN');
-        this.apply(shards);
-        return;
-      } catch (err) {
-        lastError = err;
-        if (!(err instanceof ReplyError)) node.avoidUntil = Date.now() + AVOID_MS;
-      }
-    }
-    const reason = lastError instanceof Error ? lastError.message : String(lastError);
-    throw new ConnectionError(
-      `Could not load the cluster topology from any of ${candidates.length} nodes (last error: ${reason}).`,
-      { cause: lastError },
-    );
+    let next = 0;
+    let asking = 0;
+    let settled = false;
+    let lastError: unknown;
+    return new Promise<void>((resolve, reject) => {
+      const hedge = setTimeout(() => askNext(), TOPOLOGY_HEDGE_MS);
+      hedge.unref();
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(hedge);
+        reject(error);
+      };
+      const askNext = (): void => {
+        if (settled) return;
+        if (this.closed) return fail(new ClientClosedError());
+        if (next >= candidates.length) {
+          if (asking === 0) fail(topologyError(candidates.length, lastError));
+          return;
+        }
+        const node = candidates[next++]!;
+        asking++;
+        this.describe(node).then(
+          (shards) => {
+            asking--;
+            if (settled) return;
+            if (this.closed) return fail(new ClientClosedError());
+            if (shards.length === 0) {
+              lastError = new RedisError(`${node.address} reports no slots assigned.`, 'CLUSTERDOWN');
+              return askNext();
+            }
+            settled = true;
+            clearTimeout(hedge);
+            try {
+              this.apply(shards);
+              resolve();
+            } catch (err) {
+              reject(err);
+            }
+          },
+          (err: unknown) => {
+            asking--;
+            lastError = err;
+            if (!(err instanceof ReplyError)) node.avoidUntil = Date.now() + AVOID_MS;
+            if (isTimeout(err)) this.markSuspect(node);
+            askNext();
+          },
+        );
+      };
+      askNext();
+    });
   }
 
-  /** Known masters, then replicas, then root nodes; nodes that just failed last. */
+  /**
+   * The replicas of suspect masters first (a promoted one knows before the others), then known masters,
+   * replicas and root nodes; nodes that just failed after those, suspect nodes last.
+   */
   private candidates(): ClusterNode[] {
     const shuffled = (list: ClusterNode[]) => list.sort(() => Math.random() - 0.5);
-    const known = [...shuffled(this.masters()), ...shuffled(this.topologyNodes())];
+    const heirs = this.slots.shards.filter((s) => s.master.isSuspect).flatMap((s) => s.replicas);
+    const known = [...shuffled(heirs), ...shuffled(this.masters()), ...shuffled(this.topologyNodes())];
     const roots = this.options.rootNodes.map((r) => this.nodes.get(r));
     const now = Date.now();
     const ordered = [...new Set([...known, ...roots])];
-    return [...ordered.filter((n) => n.avoidUntil <= now), ...ordered.filter((n) => n.avoidUntil > now)];
+    return [
+      ...ordered.filter((n) => n.avoidUntil <= now && !n.isSuspect),
+      ...ordered.filter((n) => n.avoidUntil > now && !n.isSuspect),
+      ...ordered.filter((n) => n.isSuspect),
+    ];
   }
 
   private async describe(node: ClusterNode): Promise<ShardDescription[]> {
@@ -334,7 +546,9 @@ export class ClusterRouter {
       descriptions.map((d) => d.slots),
     );
     const keep = new Set(shards.flatMap((s) => [s.master, ...s.replicas]));
+    for (const node of this.suspects) if (!keep.has(node)) this.suspects.delete(node);
     for (const closing of this.nodes.retireExcept(keep)) closing.catch(() => {});
+    this.wakeHeld();
     this.onTopologyChange?.();
     if (this.options.readRouting === 'latency') void this.measureLatency([...keep]);
   }
@@ -357,8 +571,10 @@ export class ClusterRouter {
   close(): Promise<void> {
     this.closed = true;
     if (this.periodic !== undefined) clearInterval(this.periodic);
+    clearInterval(this.stallTimer);
     if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
+    this.wakeHeld();
     return Promise.all(this.nodes.retireAll()).then(() => undefined);
   }
 }
@@ -368,6 +584,29 @@ export function movedOf(error: unknown): MovedError | undefined {
   if (error instanceof MovedError) return error;
   if (error instanceof ReplyError && error.refusedWith instanceof MovedError) return error.refusedWith;
   return undefined;
+}
+
+/** A timeout from a node: a read, write or call timeout, or a connection closed because of one, or a dial. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof TimeoutError || (error instanceof ConnectionError && error.cause instanceof TimeoutError);
+}
+
+function heldTooLongError(job: Job, node: ClusterNode, waitedMs: number): TimeoutError {
+  return new TimeoutError(
+    `${String(job.command.args[0])} was not sent: ${node.address}, which serves its slot, stopped answering ` +
+      `${Date.now() - node.suspectSince} ms ago and the cluster has not replaced it yet; the command waited ` +
+      `${waitedMs} ms (its timeout, else readTimeout). Nothing was sent, so it is safe to retry.`,
+  );
+}
+
+function topologyError(asked: number, lastError: unknown): ConnectionError {
+  const reason = lastError instanceof Error ? lastError.message : String(lastError);
+  return new ConnectionError(
+    `Could not load the cluster topology from any of ${asked} nodes (last error: ${reason}).`,
+    {
+      cause: lastError,
+    },
+  );
 }
 
 function noSlotsError(): RedisError {

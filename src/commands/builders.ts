@@ -10,6 +10,7 @@ export * from './hyperloglog.js';
 export * from './bitmaps.js';
 export * from './geo.js';
 export * from './scripting.js';
+export * from './functions.js';
 export * from './server.js';
 export * from './pubsub.js';
 export * from './acl.js';

@@ -13,7 +13,17 @@ import { commandArgError, firstInvalidArg, type FieldValues, type KeyOrKeys } fr
 import { guardMethods } from './method-guard.js';
 import type { BitFieldOperation, BitRange } from './bitmaps.js';
 import type { GeoBy, GeoFrom, GeoMember, GeoSearchOptions, GeoSearchWithOptions, GeoUnit } from './geo.js';
-import type { CopyOptions, ExpireMode, RestoreOptions, ScanOptions } from './keys.js';
+import type { FunctionListOptions, FunctionRestorePolicy } from './functions.js';
+import type { HSetExOptions } from './hashes.js';
+import type {
+  CopyOptions,
+  ExpireMode,
+  MigrateOptions,
+  RestoreOptions,
+  ScanOptions,
+  SortGetOptions,
+  SortOptions,
+} from './keys.js';
 import type { ListSide, LPosOptions } from './lists.js';
 import type { ClientKillFilters, ClientType } from './server.js';
 import type { ZAddOptions, ZBound, ZMemberInput, ZRangeOptions, ZStoreOptions } from './sorted-sets.js';
@@ -25,6 +35,7 @@ import type {
   XPendingRangeOptions,
   XReadGroupOptions,
   XReadOptions,
+  XSetIdOptions,
 } from './streams.js';
 import type { GetExOptions, SetOptions } from './strings.js';
 import type { FailoverOptions } from './admin.js';
@@ -35,6 +46,7 @@ import * as admin from './admin.js';
 import * as bitmaps from './bitmaps.js';
 import * as cluster from './cluster.js';
 import * as diagnostics from './diagnostics.js';
+import * as functions from './functions.js';
 import * as introspection from './introspection.js';
 import * as geo from './geo.js';
 import * as hashes from './hashes.js';
@@ -105,6 +117,16 @@ export abstract class CommandSet<S extends ResultShape> {
   /** `SETRANGE`: the new length. */
   setRange(key: RedisArg, offset: number, value: RedisArg) { return this.execute(strings.setRange(key, offset, value)); }
   strLen(key: RedisArg) { return this.execute(strings.strLen(key)); }
+  /** `SETEX key seconds value`: `set` with `{ ex }`. */
+  setEx(key: RedisArg, seconds: number, value: RedisArg) { return this.execute(strings.setEx(key, seconds, value)); }
+  /** `PSETEX key milliseconds value`: `set` with `{ px }`. */
+  pSetEx(key: RedisArg, milliseconds: number, value: RedisArg) { return this.execute(strings.pSetEx(key, milliseconds, value)); }
+  /** `LCS key1 key2`: the longest common subsequence of two strings. */
+  lcs(key1: RedisArg, key2: RedisArg) { return this.execute(strings.lcs(key1, key2)); }
+  /** `LCS … LEN`: its length. */
+  lcsLen(key1: RedisArg, key2: RedisArg) { return this.execute(strings.lcsLen(key1, key2)); }
+  /** `LCS … IDX WITHMATCHLEN`: where the common parts are in each string. */
+  lcsIdx(key1: RedisArg, key2: RedisArg, options?: { minMatchLen?: number }) { return this.execute(strings.lcsIdx(key1, key2, options)); }
   // keys
   /** `DEL`: how many keys were removed. */
   del(keys: KeyOrKeys) { return this.execute(keyspace.del(keys)); }
@@ -145,6 +167,32 @@ export abstract class CommandSet<S extends ResultShape> {
   dump(key: RedisArg) { return this.execute(keyspace.dump(key)); }
   /** `RESTORE`: recreates a key from `dump` output; `ttl` in ms (0 = no expiry). */
   restore(key: RedisArg, ttl: number, serialized: Buffer, options?: RestoreOptions) { return this.execute(keyspace.restore(key, ttl, serialized, options)); }
+  /** `OBJECT ENCODING`: how the value is stored (`'listpack'`, `'int'`…), or null when there is no key. */
+  objectEncoding(key: RedisArg) { return this.execute(keyspace.objectEncoding(key)); }
+  /** `OBJECT FREQ`: the access frequency counter (LFU maxmemory policies only), or null. */
+  objectFreq(key: RedisArg) { return this.execute(keyspace.objectFreq(key)); }
+  /** `OBJECT IDLETIME`: seconds since the last access (not under LFU policies), or null. */
+  objectIdleTime(key: RedisArg) { return this.execute(keyspace.objectIdleTime(key)); }
+  /** `OBJECT REFCOUNT`: references to the value, or null. */
+  objectRefCount(key: RedisArg) { return this.execute(keyspace.objectRefCount(key)); }
+  /** `SORT`: a list, set or sorted set's elements sorted; with `get`, the referenced values (null when missing). */
+  sort(key: RedisArg, options: SortGetOptions): ResultShapes<(string | null)[], this>[S];
+  sort(key: RedisArg, options?: SortOptions): ResultShapes<string[], this>[S];
+  sort(key: RedisArg, options?: SortOptions) { return this.execute<(string | null)[]>(keyspace.sort(key, options)); }
+  sortBuffer(key: RedisArg, options?: SortOptions) { return this.execute(keyspace.sortBuffer(key, options)); }
+  /** `SORT_RO`: read-only SORT (may run on replicas). */
+  sortRo(key: RedisArg, options: SortGetOptions): ResultShapes<(string | null)[], this>[S];
+  sortRo(key: RedisArg, options?: SortOptions): ResultShapes<string[], this>[S];
+  sortRo(key: RedisArg, options?: SortOptions) { return this.execute<(string | null)[]>(keyspace.sortRo(key, options)); }
+  sortRoBuffer(key: RedisArg, options?: SortOptions) { return this.execute(keyspace.sortRoBuffer(key, options)); }
+  /** `SORT … STORE destination`: stores the result as a list; its length. */
+  sortStore(key: RedisArg, destination: RedisArg, options?: SortOptions) { return this.execute(keyspace.sortStore(key, destination, options)); }
+  /** `MOVE key db`: true when moved to database `db`. */
+  move(key: RedisArg, db: number) { return this.execute(keyspace.move(key, db)); }
+  /** `SWAPDB`: swaps two databases, for every client. */
+  swapDb(index1: number, index2: number) { return this.execute(keyspace.swapDb(index1, index2)); }
+  /** `MIGRATE`: moves keys to another server; `'NOKEY'` when none exists. `timeout` in ms. */
+  migrate(host: string, port: number, keys: KeyOrKeys, destinationDb: number, timeout: number, options?: MigrateOptions) { return this.execute(keyspace.migrate(host, port, keys, destinationDb, timeout, options)); }
   // hashes
   hGet(key: RedisArg, field: RedisArg) { return this.execute(hashes.hGet(key, field)); }
   hGetBuffer(key: RedisArg, field: RedisArg) { return this.execute(hashes.hGetBuffer(key, field)); }
@@ -176,6 +224,29 @@ export abstract class CommandSet<S extends ResultShape> {
   hRandFieldWithValues(key: RedisArg, count: number) { return this.execute(hashes.hRandFieldWithValues(key, count)); }
   /** `HSCAN key cursor`: one page of fields and values. */
   hScan(key: RedisArg, cursor: RedisArg, options?: { match?: string; count?: number }) { return this.execute(hashes.hScan(key, cursor, options)); }
+  /** `HEXPIRE` (Redis ≥ 7.4): per field 1 set, 0 condition not met, 2 deleted, -2 no field. */
+  hExpire(key: RedisArg, seconds: number, fields: KeyOrKeys, mode?: ExpireMode) { return this.execute(hashes.hExpire(key, seconds, fields, mode)); }
+  hPExpire(key: RedisArg, milliseconds: number, fields: KeyOrKeys, mode?: ExpireMode) { return this.execute(hashes.hPExpire(key, milliseconds, fields, mode)); }
+  /** `HEXPIREAT` with unix seconds or a Date (Redis ≥ 7.4). */
+  hExpireAt(key: RedisArg, time: number | Date, fields: KeyOrKeys, mode?: ExpireMode) { return this.execute(hashes.hExpireAt(key, time, fields, mode)); }
+  /** `HPEXPIREAT` with unix milliseconds or a Date (Redis ≥ 7.4). */
+  hPExpireAt(key: RedisArg, time: number | Date, fields: KeyOrKeys, mode?: ExpireMode) { return this.execute(hashes.hPExpireAt(key, time, fields, mode)); }
+  /** `HTTL` (Redis ≥ 7.4): per field, seconds left; -1 no expiry, -2 no field. */
+  hTtl(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hTtl(key, fields)); }
+  hPTtl(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hPTtl(key, fields)); }
+  /** `HEXPIRETIME` (Redis ≥ 7.4): per field, unix seconds; -1 no expiry, -2 no field. */
+  hExpireTime(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hExpireTime(key, fields)); }
+  hPExpireTime(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hPExpireTime(key, fields)); }
+  /** `HPERSIST` (Redis ≥ 7.4): per field, 1 removed, -1 had none, -2 no field. */
+  hPersist(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hPersist(key, fields)); }
+  /** `HGETDEL` (Redis ≥ 8.0): the values (null when missing), then deletes the fields. */
+  hGetDel(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hGetDel(key, fields)); }
+  hGetDelBuffer(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hGetDelBuffer(key, fields)); }
+  /** `HGETEX` (Redis ≥ 8.0): the values, and sets (`ex`…) or removes (`persist`) the fields' expiry. */
+  hGetEx(key: RedisArg, fields: KeyOrKeys, options?: GetExOptions) { return this.execute(hashes.hGetEx(key, fields, options)); }
+  hGetExBuffer(key: RedisArg, fields: KeyOrKeys, options?: GetExOptions) { return this.execute(hashes.hGetExBuffer(key, fields, options)); }
+  /** `HSETEX` (Redis ≥ 8.0): sets fields with an expiry; true when all were set, false when `fnx`/`fxx` stopped it. */
+  hSetEx(key: RedisArg, fields: FieldValues, options?: HSetExOptions) { return this.execute(hashes.hSetEx(key, fields, options)); }
   // lists
   /** `LPUSH`: the new length. */
   lPush(key: RedisArg, elements: KeyOrKeys) { return this.execute(lists.lPush(key, elements)); }
@@ -298,6 +369,19 @@ export abstract class CommandSet<S extends ResultShape> {
   zRandMember(key: RedisArg) { return this.execute(sortedSets.zRandMember(key)); }
   /** `ZSCAN key cursor`: one page of members with scores. */
   zScan(key: RedisArg, cursor: RedisArg, options?: { match?: string; count?: number }) { return this.execute(sortedSets.zScan(key, cursor, options)); }
+  /** `ZUNION`: the members of any of the sets. */
+  zUnion(keys: KeyOrKeys, options?: ZStoreOptions) { return this.execute(sortedSets.zUnion(keys, options)); }
+  zUnionWithScores(keys: KeyOrKeys, options?: ZStoreOptions) { return this.execute(sortedSets.zUnionWithScores(keys, options)); }
+  /** `ZINTER`: the members of every set. */
+  zInter(keys: KeyOrKeys, options?: ZStoreOptions) { return this.execute(sortedSets.zInter(keys, options)); }
+  zInterWithScores(keys: KeyOrKeys, options?: ZStoreOptions) { return this.execute(sortedSets.zInterWithScores(keys, options)); }
+  /** `ZDIFF`: the members of the first set in none of the others. */
+  zDiff(keys: KeyOrKeys) { return this.execute(sortedSets.zDiff(keys)); }
+  zDiffWithScores(keys: KeyOrKeys) { return this.execute(sortedSets.zDiffWithScores(keys)); }
+  /** `ZINTERCARD`: the size of the intersection (counting stops at `limit`). */
+  zInterCard(keys: KeyOrKeys, options?: { limit?: number }) { return this.execute(sortedSets.zInterCard(keys, options)); }
+  /** `ZRANGESTORE`: stores what zRange would return in `destination`; how many. */
+  zRangeStore(destination: RedisArg, source: RedisArg, start: ZBound, stop: ZBound, options?: ZRangeOptions) { return this.execute(sortedSets.zRangeStore(destination, source, start, stop, options)); }
   // streams
   /** `XADD key id fields`: the entry's id (`'*'` lets the server choose), or null with `noMkStream` when there is no stream. */
   xAdd(key: RedisArg, id: RedisArg, message: FieldValues, options?: XAddOptions) { return this.execute(streamCommands.xAdd(key, id, message, options)); }
@@ -335,6 +419,16 @@ export abstract class CommandSet<S extends ResultShape> {
   xClaimJustId(key: RedisArg, group: RedisArg, consumer: RedisArg, minIdleMs: number, ids: KeyOrKeys, options?: XClaimOptions) { return this.execute(streamCommands.xClaimJustId(key, group, consumer, minIdleMs, ids, options)); }
   /** `XAUTOCLAIM`: claims entries idle at least `minIdleMs`, scanning from `start` (`'0-0'`). */
   xAutoClaim(key: RedisArg, group: RedisArg, consumer: RedisArg, minIdleMs: number, start: RedisArg, options?: { count?: number }) { return this.execute(streamCommands.xAutoClaim(key, group, consumer, minIdleMs, start, options)); }
+  /** `XINFO STREAM`: counters and the first and last entries. */
+  xInfoStream(key: RedisArg) { return this.execute(streamCommands.xInfoStream(key)); }
+  /** `XINFO STREAM … FULL`: entries, groups, pending entries and consumers (at most `count` of each, default 10, 0 = all). */
+  xInfoStreamFull(key: RedisArg, options?: { count?: number }) { return this.execute(streamCommands.xInfoStreamFull(key, options)); }
+  /** `XINFO GROUPS`: one record per consumer group. */
+  xInfoGroups(key: RedisArg) { return this.execute(streamCommands.xInfoGroups(key)); }
+  /** `XINFO CONSUMERS`: one record per consumer of the group. */
+  xInfoConsumers(key: RedisArg, group: RedisArg) { return this.execute(streamCommands.xInfoConsumers(key, group)); }
+  /** `XSETID`: sets the stream's last generated id. */
+  xSetId(key: RedisArg, lastId: RedisArg, options?: XSetIdOptions) { return this.execute(streamCommands.xSetId(key, lastId, options)); }
   // hyperloglog
   /** `PFADD`: true when the estimate changed. An empty list only creates the key. */
   pfAdd(key: RedisArg, elements: KeyOrKeys) { return this.execute(hyperloglog.pfAdd(key, elements)); }
@@ -389,6 +483,24 @@ export abstract class CommandSet<S extends ResultShape> {
   scriptFlush(mode?: 'ASYNC' | 'SYNC') { return this.execute(scripting.scriptFlush(mode)); }
   /** `SCRIPT KILL`: stops the running read-only script. */
   scriptKill() { return this.execute(scripting.scriptKill()); }
+  // functions
+  /** `FUNCTION LOAD`: loads a library (`replace` to overwrite one); its name. */
+  functionLoad(code: string, options?: { replace?: boolean }) { return this.execute(functions.functionLoad(code, options)); }
+  /** `FUNCTION LIST`: the libraries and their functions. */
+  functionList(options?: FunctionListOptions) { return this.execute(functions.functionList(options)); }
+  /** `FUNCTION LIST WITHCODE`: with each library's source. */
+  functionListWithCode(options?: FunctionListOptions) { return this.execute(functions.functionListWithCode(options)); }
+  functionDelete(libraryName: RedisArg) { return this.execute(functions.functionDelete(libraryName)); }
+  /** `FUNCTION DUMP`: every library, serialized as a Buffer for functionRestore. */
+  functionDump() { return this.execute(functions.functionDump()); }
+  /** `FUNCTION RESTORE`: loads a dump; `policy` for name clashes (default APPEND: refuse). */
+  functionRestore(serialized: Buffer, policy?: FunctionRestorePolicy) { return this.execute(functions.functionRestore(serialized, policy)); }
+  /** `FUNCTION FLUSH`: deletes every library. */
+  functionFlush(mode?: 'ASYNC' | 'SYNC') { return this.execute(functions.functionFlush(mode)); }
+  /** `FUNCTION KILL`: stops the running function if it has not written. */
+  functionKill() { return this.execute(functions.functionKill()); }
+  /** `FUNCTION STATS`: the running function and what each engine has loaded. */
+  functionStats() { return this.execute(functions.functionStats()); }
   // server
   /** `PING [message]`: `'PONG'`, or the message. */
   ping(message?: RedisArg) { return this.execute(server.ping(message)); }

@@ -3,9 +3,18 @@ export { CommandSet, type ResultShape, type ResultShapes } from './command-set.j
 export * as commands from './builders.js';
 export type { FieldValues, KeyOrKeys } from './arguments.js';
 export type { FieldValue, ScoredMember } from './decoders.js';
-export type { ExpiryOptions, GetExOptions, SetOptions } from './strings.js';
-export type { CopyOptions, ExpireMode, RestoreOptions, ScanOptions, ScanPage } from './keys.js';
-export type { HashScanPage } from './hashes.js';
+export type { ExpiryOptions, GetExOptions, LcsIdxResult, LcsMatch, SetOptions } from './strings.js';
+export type {
+  CopyOptions,
+  ExpireMode,
+  MigrateOptions,
+  RestoreOptions,
+  ScanOptions,
+  ScanPage,
+  SortGetOptions,
+  SortOptions,
+} from './keys.js';
+export type { HashExpireMode, HashScanPage, HSetExOptions } from './hashes.js';
 export type { KeyElement, KeyElements, ListSide, LPosOptions } from './lists.js';
 export type { SetScanPage } from './sets.js';
 export type {
@@ -31,7 +40,21 @@ export type {
   XPendingSummary,
   XReadGroupOptions,
   XReadOptions,
+  XInfoConsumer,
+  XInfoGroup,
+  XInfoStream,
+  XInfoStreamFull,
+  XInfoStreamFullConsumer,
+  XInfoStreamFullGroup,
+  XSetIdOptions,
 } from './streams.js';
+export type {
+  FunctionLibrary,
+  FunctionLibraryWithCode,
+  FunctionListOptions,
+  FunctionRestorePolicy,
+  FunctionStats,
+} from './functions.js';
 export type { BitFieldOperation, BitRange } from './bitmaps.js';
 export type {
   GeoBy,

@@ -670,6 +670,7 @@ const CLUSTER_REFUSALS = new Map<string, string>([
   ['SCAN', 'SCAN cursors belong to one node; use cluster.scanIterator(), or scan each of cluster.masterClients().'],
   ['SELECT', 'SELECT is not available in Redis Cluster (only database 0).'],
   ['SWAPDB', 'SWAPDB is not available in Redis Cluster (only database 0).'],
+  ['MOVE', 'MOVE is not available in Redis Cluster (only database 0).'],
   ['WAIT', `WAIT ${WAIT_ADVICE}`],
   ['WAITAOF', `WAITAOF ${WAIT_ADVICE}`],
   ...NODE_COMMANDS.map(

@@ -369,17 +369,13 @@ export interface ZStoreOptions {
   aggregate?: 'SUM' | 'MIN' | 'MAX';
 }
 
-function zStore(
-  name: string,
-  label: string,
-  destination: RedisArg,
-  keys: KeyOrKeys,
-  options?: ZStoreOptions,
-): Command<number> {
+/** Appends `numkeys key…` and the WEIGHTS/AGGREGATE options; returns how many keys. */
+function pushCombine(args: RedisArg[], label: string, keys: KeyOrKeys, options: ZStoreOptions | undefined): number {
   checkOptions(label, options, ZSTORE_OPTIONS);
-  const args: RedisArg[] = [name, destination, 0];
+  const numKeysAt = args.length;
+  args.push(0);
   const n = pushKeys(args, keys, `${label} keys`);
-  args[2] = n;
+  args[numKeysAt] = n;
   if (options?.weights !== undefined) {
     if (!Array.isArray(options.weights)) invalid(`${label} options.weights`, 'an array of numbers', options.weights);
     if (options.weights.length !== n) invalid(`${label} options.weights`, `one weight per key (${n})`, options.weights);
@@ -389,6 +385,18 @@ function zStore(
   if (options?.aggregate !== undefined) {
     args.push('AGGREGATE', oneOf(`${label} options.aggregate`, options.aggregate, ['SUM', 'MIN', 'MAX']));
   }
+  return n;
+}
+
+function zStore(
+  name: string,
+  label: string,
+  destination: RedisArg,
+  keys: KeyOrKeys,
+  options?: ZStoreOptions,
+): Command<number> {
+  const args: RedisArg[] = [name, destination];
+  const n = pushCombine(args, label, keys, options);
   const routed = keysAt(args, 3, n);
   routed.unshift(destination);
   return { args, decode: undefined, flags: NONE, keys: routed };
@@ -426,4 +434,75 @@ export function zScan(
 function decodeZScanPage(reply: RespValue): ZScanPage {
   const page = scanReply(reply);
   return { cursor: page.cursor, members: toScoredMembers(page.items) as ScoredMember[] };
+}
+
+/** ZUNION/ZINTER/ZDIFF: `name numkeys key… [options] [WITHSCORES]`. */
+function zCombine(
+  name: string,
+  label: string,
+  keys: KeyOrKeys,
+  options: ZStoreOptions | undefined,
+  withScores: boolean,
+) {
+  const args: RedisArg[] = [name];
+  const n = pushCombine(args, label, keys, options);
+  if (withScores) args.push('WITHSCORES');
+  return { args, keys: keysAt(args, 2, n) };
+}
+
+/** `ZUNION`: the members of any of the sets, by ascending (combined) score. */
+export function zUnion(keys: KeyOrKeys, options?: ZStoreOptions): Command<string[]> {
+  return { ...zCombine('ZUNION', 'zUnion', keys, options, false), decode: undefined, flags: READONLY };
+}
+
+/** `ZUNION … WITHSCORES`: `{ value, score }` per member, the scores combined by `aggregate` (default SUM). */
+export function zUnionWithScores(keys: KeyOrKeys, options?: ZStoreOptions): Command<ScoredMember[]> {
+  const built = zCombine('ZUNION', 'zUnionWithScores', keys, options, true);
+  return { ...built, decode: toStringScoredMembers, flags: READONLY };
+}
+
+/** `ZINTER`: the members of every set. */
+export function zInter(keys: KeyOrKeys, options?: ZStoreOptions): Command<string[]> {
+  return { ...zCombine('ZINTER', 'zInter', keys, options, false), decode: undefined, flags: READONLY };
+}
+
+export function zInterWithScores(keys: KeyOrKeys, options?: ZStoreOptions): Command<ScoredMember[]> {
+  const built = zCombine('ZINTER', 'zInterWithScores', keys, options, true);
+  return { ...built, decode: toStringScoredMembers, flags: READONLY };
+}
+
+/** `ZDIFF`: the members of the first set that are in none of the others. */
+export function zDiff(keys: KeyOrKeys): Command<string[]> {
+  return { ...zCombine('ZDIFF', 'zDiff', keys, undefined, false), decode: undefined, flags: READONLY };
+}
+
+/** `ZDIFF … WITHSCORES`: with the first set's scores. */
+export function zDiffWithScores(keys: KeyOrKeys): Command<ScoredMember[]> {
+  const built = zCombine('ZDIFF', 'zDiffWithScores', keys, undefined, true);
+  return { ...built, decode: toStringScoredMembers, flags: READONLY };
+}
+
+const INTERCARD_OPTIONS = optionKeys(['limit']);
+
+/** `ZINTERCARD numkeys key… [LIMIT n]`: the size of the intersection, counting stops at `limit` (0 = no limit). */
+export function zInterCard(keys: KeyOrKeys, options?: { limit?: number }): Command<number> {
+  checkOptions('zInterCard', options, INTERCARD_OPTIONS);
+  const args: RedisArg[] = ['ZINTERCARD', 0];
+  const n = pushKeys(args, keys, 'zInterCard keys');
+  args[1] = n;
+  if (options?.limit !== undefined) args.push('LIMIT', integer('zInterCard options.limit', options.limit, 0));
+  return { args, decode: undefined, flags: READONLY, keys: keysAt(args, 2, n) };
+}
+
+/** `ZRANGESTORE destination source start stop [options]`: stores what `zRange` would return; how many. */
+export function zRangeStore(
+  destination: RedisArg,
+  source: RedisArg,
+  start: ZBound,
+  stop: ZBound,
+  options?: ZRangeOptions,
+): Command<number> {
+  const args = zRangeArgs('zRangeStore', source, start, stop, options);
+  args.splice(0, 2, 'ZRANGESTORE', destination, source);
+  return { args, decode: undefined, flags: NONE, keys: [destination, source] };
 }

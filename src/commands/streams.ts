@@ -450,3 +450,233 @@ function decodeAutoClaim(reply: RespValue): XAutoClaimResult {
     deletedIds: toStringArray(parts[2] ?? null),
   };
 }
+
+// ---- XINFO and XSETID ----
+
+/** `XINFO STREAM key`: the stream's counters and its first and last entries. */
+export interface XInfoStream {
+  length: number;
+  radixTreeKeys: number;
+  radixTreeNodes: number;
+  lastGeneratedId: string;
+  /** The highest id deleted (Redis ≥ 7.0; null before). */
+  maxDeletedEntryId: string | null;
+  /** Entries ever added (Redis ≥ 7.0; null before). */
+  entriesAdded: number | null;
+  /** Redis ≥ 7.0; null before. */
+  recordedFirstEntryId: string | null;
+  /** How many consumer groups. */
+  groups: number;
+  firstEntry: StreamMessage | null;
+  lastEntry: StreamMessage | null;
+}
+
+/** `XINFO STREAM key FULL`: the counters, the entries and every group with its pending entries and consumers. */
+export interface XInfoStreamFull {
+  length: number;
+  radixTreeKeys: number;
+  radixTreeNodes: number;
+  lastGeneratedId: string;
+  maxDeletedEntryId: string | null;
+  entriesAdded: number | null;
+  recordedFirstEntryId: string | null;
+  entries: StreamMessage[];
+  groups: XInfoStreamFullGroup[];
+}
+
+export interface XInfoStreamFullGroup {
+  name: string;
+  lastDeliveredId: string;
+  /** Redis ≥ 7.0; null before, or when the server cannot tell. */
+  entriesRead: number | null;
+  /** Entries not yet delivered to the group; null when the server cannot tell (Redis ≥ 7.0). */
+  lag: number | null;
+  pelCount: number;
+  pending: { id: string; consumer: string; deliveryTime: number; deliveryCount: number }[];
+  consumers: XInfoStreamFullConsumer[];
+}
+
+export interface XInfoStreamFullConsumer {
+  name: string;
+  /** Unix ms of the consumer's last attempted interaction. */
+  seenTime: number;
+  /** Unix ms of its last successful interaction (Redis ≥ 7.2; null before). */
+  activeTime: number | null;
+  pelCount: number;
+  pending: { id: string; deliveryTime: number; deliveryCount: number }[];
+}
+
+/** `XINFO GROUPS key`: one record per consumer group. */
+export interface XInfoGroup {
+  name: string;
+  consumers: number;
+  pending: number;
+  lastDeliveredId: string;
+  /** Redis ≥ 7.0; null before, or when the server cannot tell. */
+  entriesRead: number | null;
+  /** Redis ≥ 7.0; null before, or when the server cannot tell. */
+  lag: number | null;
+}
+
+/** `XINFO CONSUMERS key group`: one record per consumer. */
+export interface XInfoConsumer {
+  name: string;
+  pending: number;
+  /** Ms since its last attempted interaction. */
+  idle: number;
+  /** Ms since its last successful interaction (Redis ≥ 7.2; null before, -1 if it never had one). */
+  inactive: number | null;
+}
+
+export interface XSetIdOptions {
+  /** Entries ever added to the stream (Redis ≥ 7.0). */
+  entriesAdded?: number;
+  /** The highest id deleted from the stream (Redis ≥ 7.0). */
+  maxDeletedId?: RedisArg;
+}
+
+const XINFO_FULL_OPTIONS = optionKeys(['count']);
+const XSETID_OPTIONS = optionKeys(['entriesAdded', 'maxDeletedId']);
+
+/** `XINFO STREAM key`: counters and the first and last entries. */
+export function xInfoStream(key: RedisArg): Command<XInfoStream> {
+  return { args: ['XINFO', 'STREAM', key], decode: decodeXInfoStream, flags: READONLY, keys: [key] };
+}
+
+/** `XINFO STREAM key FULL [COUNT n]`: everything, at most `count` entries and pending entries (default 10, 0 = all). */
+export function xInfoStreamFull(key: RedisArg, options?: { count?: number }): Command<XInfoStreamFull> {
+  checkOptions('xInfoStreamFull', options, XINFO_FULL_OPTIONS);
+  const args: RedisArg[] = ['XINFO', 'STREAM', key, 'FULL'];
+  if (options?.count !== undefined) args.push('COUNT', integer('xInfoStreamFull options.count', options.count, 0));
+  return { args, decode: decodeXInfoStreamFull, flags: READONLY, keys: [key] };
+}
+
+/** `XINFO GROUPS key`: the stream's consumer groups. */
+export function xInfoGroups(key: RedisArg): Command<XInfoGroup[]> {
+  return { args: ['XINFO', 'GROUPS', key], decode: decodeXInfoGroups, flags: READONLY, keys: [key] };
+}
+
+/** `XINFO CONSUMERS key group`: the group's consumers. */
+export function xInfoConsumers(key: RedisArg, group: RedisArg): Command<XInfoConsumer[]> {
+  return { args: ['XINFO', 'CONSUMERS', key, group], decode: decodeXInfoConsumers, flags: READONLY, keys: [key] };
+}
+
+/** `XSETID key lastId`: sets the stream's last generated id (replication and tooling). */
+export function xSetId(key: RedisArg, lastId: RedisArg, options?: XSetIdOptions): Command<'OK'> {
+  checkOptions('xSetId', options, XSETID_OPTIONS);
+  const args: RedisArg[] = ['XSETID', key, lastId];
+  if (options?.entriesAdded !== undefined)
+    args.push('ENTRIESADDED', integer('xSetId options.entriesAdded', options.entriesAdded, 0));
+  if (options?.maxDeletedId !== undefined) args.push('MAXDELETEDID', options.maxDeletedId);
+  return { args, decode: undefined, flags: NONE, keys: [key] };
+}
+
+function stringOrNull(value: RespValue | undefined): string | null {
+  return value === undefined || value === null ? null : asString(value);
+}
+
+function numberOrNull(value: RespValue | undefined): number | null {
+  return value === undefined || value === null ? null : toNumber(value);
+}
+
+/** One `[id, [f, v, …]]` entry, or null. */
+function decodeEntry(value: RespValue | undefined): StreamMessage | null {
+  if (value === undefined || value === null) return null;
+  return decodeMessages([value])[0] ?? null;
+}
+
+function decodeXInfoStream(reply: RespValue): XInfoStream {
+  const r = toRecord(reply);
+  return {
+    length: toNumber(r['length'] ?? null),
+    radixTreeKeys: toNumber(r['radix-tree-keys'] ?? null),
+    radixTreeNodes: toNumber(r['radix-tree-nodes'] ?? null),
+    lastGeneratedId: asString(r['last-generated-id'] ?? ''),
+    maxDeletedEntryId: stringOrNull(r['max-deleted-entry-id']),
+    entriesAdded: numberOrNull(r['entries-added']),
+    recordedFirstEntryId: stringOrNull(r['recorded-first-entry-id']),
+    groups: toNumber(r['groups'] ?? null),
+    firstEntry: decodeEntry(r['first-entry']),
+    lastEntry: decodeEntry(r['last-entry']),
+  };
+}
+
+function decodeXInfoStreamFull(reply: RespValue): XInfoStreamFull {
+  const r = toRecord(reply);
+  return {
+    length: toNumber(r['length'] ?? null),
+    radixTreeKeys: toNumber(r['radix-tree-keys'] ?? null),
+    radixTreeNodes: toNumber(r['radix-tree-nodes'] ?? null),
+    lastGeneratedId: asString(r['last-generated-id'] ?? ''),
+    maxDeletedEntryId: stringOrNull(r['max-deleted-entry-id']),
+    entriesAdded: numberOrNull(r['entries-added']),
+    recordedFirstEntryId: stringOrNull(r['recorded-first-entry-id']),
+    entries: decodeMessages(r['entries'] ?? null),
+    groups: toArray(r['groups'] ?? null).map(decodeFullGroup),
+  };
+}
+
+function decodeFullGroup(reply: RespValue): XInfoStreamFullGroup {
+  const r = toRecord(reply);
+  return {
+    name: asString(r['name'] ?? ''),
+    lastDeliveredId: asString(r['last-delivered-id'] ?? ''),
+    entriesRead: numberOrNull(r['entries-read']),
+    lag: numberOrNull(r['lag']),
+    pelCount: toNumber(r['pel-count'] ?? null),
+    pending: toArray(r['pending'] ?? null).map((row) => {
+      const [id, consumer, deliveryTime, deliveryCount] = toArray(row);
+      return {
+        id: asString(id ?? ''),
+        consumer: asString(consumer ?? ''),
+        deliveryTime: toNumber(deliveryTime ?? null),
+        deliveryCount: toNumber(deliveryCount ?? null),
+      };
+    }),
+    consumers: toArray(r['consumers'] ?? null).map(decodeFullConsumer),
+  };
+}
+
+function decodeFullConsumer(reply: RespValue): XInfoStreamFullConsumer {
+  const r = toRecord(reply);
+  return {
+    name: asString(r['name'] ?? ''),
+    seenTime: toNumber(r['seen-time'] ?? null),
+    activeTime: numberOrNull(r['active-time']),
+    pelCount: toNumber(r['pel-count'] ?? null),
+    pending: toArray(r['pending'] ?? null).map((row) => {
+      const [id, deliveryTime, deliveryCount] = toArray(row);
+      return {
+        id: asString(id ?? ''),
+        deliveryTime: toNumber(deliveryTime ?? null),
+        deliveryCount: toNumber(deliveryCount ?? null),
+      };
+    }),
+  };
+}
+
+function decodeXInfoGroups(reply: RespValue): XInfoGroup[] {
+  return toArray(reply).map((row) => {
+    const r = toRecord(row);
+    return {
+      name: asString(r['name'] ?? ''),
+      consumers: toNumber(r['consumers'] ?? null),
+      pending: toNumber(r['pending'] ?? null),
+      lastDeliveredId: asString(r['last-delivered-id'] ?? ''),
+      entriesRead: numberOrNull(r['entries-read']),
+      lag: numberOrNull(r['lag']),
+    };
+  });
+}
+
+function decodeXInfoConsumers(reply: RespValue): XInfoConsumer[] {
+  return toArray(reply).map((row) => {
+    const r = toRecord(row);
+    return {
+      name: asString(r['name'] ?? ''),
+      pending: toNumber(r['pending'] ?? null),
+      idle: toNumber(r['idle'] ?? null),
+      inactive: numberOrNull(r['inactive']),
+    };
+  });
+}

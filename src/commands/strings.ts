@@ -1,8 +1,9 @@
 /** String commands (GET, SET, INCR…). `get` and `set` are the hot path: literal arrays, shared decoders. */
-import type { RedisArg } from '../resp/types.js';
+import type { RedisArg, RespValue } from '../resp/types.js';
 import type { Command } from './command.js';
 import {
   NONE,
+  READONLY,
   READ_BUFFERS,
   READ_CACHEABLE,
   READ_CACHEABLE_BUFFERS,
@@ -18,7 +19,7 @@ import {
   optionKeys,
   type FieldValues,
 } from './arguments.js';
-import { toBoolean, toNumber } from './decoders.js';
+import { toArray, toBoolean, toNumber, toRecord } from './decoders.js';
 
 /** When a key expires: at most one of these. Times are unix seconds (`exAt`) or ms (`pxAt`), or Dates. */
 export interface ExpiryOptions {
@@ -205,4 +206,72 @@ export function setRange(key: RedisArg, offset: number, value: RedisArg): Comman
 
 export function strLen(key: RedisArg): Command<number> {
   return { args: ['STRLEN', key], decode: undefined, flags: READ_CACHEABLE, keys: [key] };
+}
+
+/** `SETEX key seconds value`: sets the value with an expiry in seconds (same as `set(key, value, { ex })`). */
+export function setEx(key: RedisArg, seconds: number, value: RedisArg): Command<'OK'> {
+  return {
+    args: ['SETEX', key, integer('setEx seconds', seconds, 1), value],
+    decode: undefined,
+    flags: NONE,
+    keys: [key],
+  };
+}
+
+/** `PSETEX key milliseconds value`: sets the value with an expiry in ms (same as `set(key, value, { px })`). */
+export function pSetEx(key: RedisArg, milliseconds: number, value: RedisArg): Command<'OK'> {
+  const args = ['PSETEX', key, integer('pSetEx milliseconds', milliseconds, 1), value];
+  return { args, decode: undefined, flags: NONE, keys: [key] };
+}
+
+/** Where one common substring sits in each string: inclusive byte ranges, and its length. */
+export interface LcsMatch {
+  key1: { start: number; end: number };
+  key2: { start: number; end: number };
+  length: number;
+}
+
+/** `LCS … IDX`: the matches, from the last in the strings to the first, and the length of the whole LCS. */
+export interface LcsIdxResult {
+  matches: LcsMatch[];
+  length: number;
+}
+
+const LCS_IDX_OPTIONS = optionKeys(['minMatchLen']);
+
+/** `LCS key1 key2`: the longest common subsequence of two strings. */
+export function lcs(key1: RedisArg, key2: RedisArg): Command<string> {
+  return { args: ['LCS', key1, key2], decode: undefined, flags: READONLY, keys: [key1, key2] };
+}
+
+/** `LCS key1 key2 LEN`: its length only. */
+export function lcsLen(key1: RedisArg, key2: RedisArg): Command<number> {
+  return { args: ['LCS', key1, key2, 'LEN'], decode: undefined, flags: READONLY, keys: [key1, key2] };
+}
+
+/** `LCS key1 key2 IDX WITHMATCHLEN [MINMATCHLEN n]`: where the common parts are (only those of `minMatchLen` or more). */
+export function lcsIdx(key1: RedisArg, key2: RedisArg, options?: { minMatchLen?: number }): Command<LcsIdxResult> {
+  checkOptions('lcsIdx', options, LCS_IDX_OPTIONS);
+  const args: RedisArg[] = ['LCS', key1, key2, 'IDX'];
+  if (options?.minMatchLen !== undefined)
+    args.push('MINMATCHLEN', integer('lcsIdx options.minMatchLen', options.minMatchLen, 0));
+  args.push('WITHMATCHLEN');
+  return { args, decode: decodeLcsIdx, flags: READONLY, keys: [key1, key2] };
+}
+
+function range(value: RespValue | undefined): { start: number; end: number } {
+  const pair = toArray(value ?? null);
+  return { start: toNumber(pair[0] ?? null), end: toNumber(pair[1] ?? null) };
+}
+
+/** RESP2 `['matches', [[[s, e], [s, e], len], …], 'len', n]` or the RESP3 map of the same. */
+function decodeLcsIdx(reply: RespValue): LcsIdxResult {
+  const r = toRecord(reply);
+  const rows = toArray(r['matches'] ?? null);
+  const matches = new Array<LcsMatch>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = toArray(rows[i] ?? null);
+    matches[i] = { key1: range(row[0]), key2: range(row[1]), length: toNumber(row[2] ?? null) };
+  }
+  return { matches, length: toNumber(r['len'] ?? null) };
 }

@@ -100,10 +100,12 @@ export class Connection {
     });
     socket.on('data', (chunk: Buffer) => this.handleData(chunk));
     socket.on('error', (err: Error) =>
-      this.destroy(new ConnectionError(`Connection to ${options.address} failed: ${err.message}`, { cause: err })),
+      this.closedByPeer(new ConnectionError(`Connection to ${options.address} failed: ${err.message}`, { cause: err })),
     );
     socket.on('close', () =>
-      this.destroy(new ConnectionError(`Connection to ${options.address} was closed by the server or the network.`)),
+      this.closedByPeer(
+        new ConnectionError(`Connection to ${options.address} was closed by the server or the network.`),
+      ),
     );
     socket.on('drain', () => this.clearWriteTimer());
   }
@@ -212,8 +214,11 @@ export class Connection {
     this.destroy(new ConnectionError(`Connection to ${this.address} was closed by the client.`));
   }
 
-  /** Closes at once; every awaited reply fails with `error` (the oldest) or a ConnectionError caused by it. */
-  destroy(error: Error): void {
+  /**
+   * Closes at once; every awaited reply fails with `error` (the oldest with `headError` when given), or, after a
+   * timeout, with a ConnectionError caused by it.
+   */
+  destroy(error: Error, headError: Error = error): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.closedWith = error;
@@ -226,14 +231,45 @@ export class Connection {
     for (let i = 0; i < pending.length; i++) {
       const written = i < firstUnwritten;
       const err =
-        i === 0 || !(error instanceof TimeoutError)
-          ? error
-          : new ConnectionError(`Connection to ${this.address} was closed after an earlier command timed out.`, {
-              cause: error,
-            });
+        i === 0
+          ? headError
+          : !(error instanceof TimeoutError)
+            ? error
+            : new ConnectionError(`Connection to ${this.address} was closed after an earlier command timed out.`, {
+                cause: error,
+              });
       pending[i]!.handler.onError(err, written);
     }
     this.owner?.connectionClosed(this, error);
+  }
+
+  /**
+   * The server or the network ended the connection. When part of the oldest reply had arrived, the server
+   * ran the command and then dropped the client, which is what an output-buffer limit does to a reply too big
+   * for it: that command gets an error saying so, and is not sent again (it would only close another connection).
+   */
+  private closedByPeer(error: ConnectionError): void {
+    if (this.isClosed) return;
+    const received = this.decoder.pendingBytes;
+    const head = this.queue.peek();
+    if (head === undefined || Number.isNaN(head.deadline)) {
+      this.destroy(error);
+      return;
+    }
+    if (received === 0) {
+      this.destroy(error, new ConnectionError(error.message, { cause: error.cause, replyDue: true }));
+      return;
+    }
+    this.destroy(
+      error,
+      new ConnectionError(
+        `Connection to ${this.address} closed while the reply to this command was arriving (${received} bytes ` +
+          'received). The reply was probably larger than the server allows a client to hold ' +
+          "(CONFIG GET client-output-buffer-limit, class 'normal'); it is not retried. Read big values in parts " +
+          '(GETRANGE, HSCAN, LRANGE with limits) or raise the limit.',
+        { cause: error, replyCutOff: true },
+      ),
+    );
   }
 
   private handleData(chunk: Buffer): void {

@@ -12,6 +12,8 @@
  *          dial gate failing? ──yes──▶ reject with the last dial error, give the turn back
  *            │no
  *            ▼
+ *          [waiting-dial, while maxConcurrentDials dials are in flight; a connection given back serves it]
+ *            ▼
  *          [waiting-permit, if a limiter is full] ─▶ dialing ──ok──▶ in-use (or, if the caller left,
  *                                                       │           the next waiter / the idle list)
  *                                                       └─fail─▶ give the turn back, reject
@@ -32,7 +34,7 @@ import type { Poolable, PoolOptions, PoolStats, PoolRemoveReason, ResolvedPoolOp
 
 /** One get that could not be served at once. */
 interface GetRequest<C> extends ListNode<GetRequest<C>> {
-  state: 'waiting-turn' | 'waiting-permit' | 'dialing' | 'done';
+  state: 'waiting-turn' | 'waiting-dial' | 'waiting-permit' | 'dialing' | 'done';
   readonly startedAt: number;
   readonly signal: AbortSignal | undefined;
   readonly resolve: (conn: C) => void;
@@ -53,6 +55,8 @@ export class ConnPool<C extends Poolable> {
   private readonly turnWaiters = new LinkedList<GetRequest<C>>();
   /** Gets that hold a turn and wait for a limiter permit to dial. */
   private readonly permitWaiters = new LinkedList<GetRequest<C>>();
+  /** Gets that hold a turn and wait for one of the maxConcurrentDials dial slots. */
+  private readonly dialWaiters = new LinkedList<GetRequest<C>>();
   private turnsInUse = 0;
   private inUseCount = 0;
   private dialingCount = 0;
@@ -93,6 +97,21 @@ export class ConnPool<C extends Poolable> {
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** True while gets fail fast with `lastDialError` (the dial gate tripped; a background probe redials). */
+  get dialFailing(): boolean {
+    return this.gate.failing;
+  }
+
+  /** The error of the last failed dial (what gets fail with while `dialFailing`). */
+  get lastDialError(): unknown {
+    return this.gate.lastDialError;
+  }
+
+  /** While dialFailing: runs the background probe now if its timer is overdue. */
+  probeIfDue(): void {
+    this.gate.probeIfDue();
   }
 
   /** Connections handed out and not yet put back or removed (cheaper than stats() on hot paths). */
@@ -185,6 +204,10 @@ export class ConnPool<C extends Poolable> {
       this.fail(r, error);
       this.turnsInUse--;
     }
+    for (let r = this.dialWaiters.shift(); r !== undefined; r = this.dialWaiters.shift()) {
+      this.fail(r, error);
+      this.turnsInUse--;
+    }
     this.conns.closeAllIdle('closed');
     this.checkDrained();
     return promise;
@@ -253,8 +276,17 @@ export class ConnPool<C extends Poolable> {
   /** The request holds a turn and found no idle connection. Returns false if it gave up (the turn is free). */
   private dialFor(request: GetRequest<C>): boolean {
     if (this.gate.failing) {
+      // A busy event loop may have held the probe's timer back: a get may run the probe that is due.
+      this.gate.probeIfDue();
       this.fail(request, this.gate.lastDialError);
       return false;
+    }
+    if (this.dialSlotsFull()) {
+      request.state = 'waiting-dial';
+      this.dialWaiters.push(request);
+      const remaining = request.startedAt + this.options.poolTimeout - this.clock.now();
+      request.timer = this.clock.setTimeout(() => this.timeOut(request), Math.max(0, remaining));
+      return true;
     }
     if (this.limiter !== undefined && !this.limiter.tryAcquire()) {
       request.state = 'waiting-permit';
@@ -286,9 +318,24 @@ export class ConnPool<C extends Poolable> {
     );
   }
 
+  private dialSlotsFull(): boolean {
+    const max = this.options.maxConcurrentDials;
+    return max > 0 && this.dialingCount >= max;
+  }
+
+  /** A dial ended: the first get waiting for a dial slot dials now. */
+  private dialNext(): void {
+    while (this.dialWaiters.length > 0 && !this.dialSlotsFull() && !this.isClosed) {
+      const waiter = this.dialWaiters.shift()!;
+      this.clearTimer(waiter);
+      if (!this.dialFor(waiter)) this.releaseTurn();
+    }
+  }
+
   private onDialed(conn: C, request: GetRequest<C> | undefined): void {
     this.dialingCount--;
     if (request === undefined) this.refillDialing--;
+    this.dialNext();
     if (this.isClosed) {
       this.conns.closeConn(conn, 'closed');
       this.limiter?.release();
@@ -310,6 +357,7 @@ export class ConnPool<C extends Poolable> {
   private onDialFailed(error: unknown, request: GetRequest<C> | undefined): void {
     this.dialingCount--;
     if (request === undefined) this.refillDialing--;
+    this.dialNext();
     this.limiter?.release();
     if (request?.state === 'dialing') this.fail(request, error);
     this.releaseTurn();
@@ -327,10 +375,10 @@ export class ConnPool<C extends Poolable> {
       else this.refill();
       return;
     }
-    const permitWaiter = this.permitWaiters.shift();
+    const permitWaiter = this.permitWaiters.shift() ?? this.dialWaiters.shift();
     const { maxIdleConns } = this.options;
     if (permitWaiter !== undefined) {
-      // It holds a turn and waits for a socket permit only to dial: this connection saves it the dial.
+      // It holds a turn and waits for a socket permit or a dial slot only to dial: this connection saves it the dial.
       if (permitWaiter.permit !== undefined) this.limiter?.cancel(permitWaiter.permit);
       this.hits++;
       this.settle(permitWaiter);
@@ -383,7 +431,8 @@ export class ConnPool<C extends Poolable> {
       this.conns.size + this.dialingCount < poolSize &&
       this.turnsInUse < poolSize &&
       !this.isClosed &&
-      !this.gate.failing
+      !this.gate.failing &&
+      !this.dialSlotsFull()
     ) {
       if (this.limiter !== undefined && !this.limiter.tryAcquire()) return;
       this.turnsInUse++;
@@ -406,8 +455,9 @@ export class ConnPool<C extends Poolable> {
 
   private timeOut(request: GetRequest<C>): void {
     request.timer = undefined;
-    const heldTurn = request.state === 'waiting-permit';
+    const heldTurn = request.state === 'waiting-permit' || request.state === 'waiting-dial';
     if (request.state === 'waiting-turn') this.turnWaiters.remove(request);
+    else if (request.state === 'waiting-dial') this.dialWaiters.remove(request);
     else if (heldTurn) {
       this.permitWaiters.remove(request);
       if (request.permit !== undefined) this.limiter?.cancel(request.permit);
@@ -430,12 +480,13 @@ export class ConnPool<C extends Poolable> {
   private abort(request: GetRequest<C>): void {
     const state = request.state;
     if (state === 'waiting-turn') this.turnWaiters.remove(request);
+    else if (state === 'waiting-dial') this.dialWaiters.remove(request);
     else if (state === 'waiting-permit') {
       this.permitWaiters.remove(request);
       if (request.permit !== undefined) this.limiter?.cancel(request.permit);
     } else if (state !== 'dialing') return; // 'dialing': the dial goes on; its connection will serve someone else.
     this.fail(request, new AbortError(request.signal?.reason));
-    if (state === 'waiting-permit') this.releaseTurn();
+    if (state === 'waiting-permit' || state === 'waiting-dial') this.releaseTurn();
   }
 
   private fail(request: GetRequest<C>, error: unknown): void {

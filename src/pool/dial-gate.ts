@@ -5,8 +5,8 @@
  * while one background probe dials about once a second. Any successful dial (the probe's included)
  * resets the count and closes the gate again.
  *
- *   open ──poolSize consecutive failures──▶ failing (probe every 1 s, unref'ed)
- *    ▲                                         │
+ *   open ──poolSize consecutive failures──▶ failing (probe every 1 s, unref'ed; a get that finds the probe
+ *    ▲                                         │          overdue — a busy event loop held its timer back — runs it)
  *    └────────── any dial succeeds ◀───────────┘        close(): aborts attempts, pauses and the probe
  */
 import { ConnectionError, TimeoutError } from '../errors.js';
@@ -34,6 +34,8 @@ export class DialGate<C extends Poolable> {
   private lastError: unknown = undefined;
   private probeTimer: TimerHandle | undefined = undefined;
   private probing = false;
+  /** clock.now() when the gate tripped or the last probe started. */
+  private lastProbeAt = 0;
   private closed = false;
   /** Whatever must stop at close: attempts in flight and retry pauses. */
   private readonly cancellers = new Set<(reason: Error) => void>();
@@ -74,6 +76,15 @@ export class DialGate<C extends Poolable> {
     }
     this.recordFailure(lastError);
     throw lastError;
+  }
+
+  /** While failing: runs the probe now if it is overdue (its timer was held back by a busy event loop). */
+  probeIfDue(): void {
+    if (!this.failing || this.probing || this.closed) return;
+    if (this.host.clock.now() - this.lastProbeAt < PROBE_INTERVAL_MS) return;
+    if (this.probeTimer !== undefined) this.host.clock.clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    this.probe();
   }
 
   close(): void {
@@ -155,7 +166,10 @@ export class DialGate<C extends Poolable> {
   private recordFailure(error: unknown): void {
     this.lastError = error;
     this.consecutiveErrors++;
-    if (this.failing && this.probeTimer === undefined && !this.probing && !this.closed) this.scheduleProbe();
+    if (this.failing && this.probeTimer === undefined && !this.probing && !this.closed) {
+      this.lastProbeAt = this.host.clock.now();
+      this.scheduleProbe();
+    }
   }
 
   private recordSuccess(): void {
@@ -181,6 +195,7 @@ export class DialGate<C extends Poolable> {
       return;
     }
     this.probing = true;
+    this.lastProbeAt = this.host.clock.now();
     this.attempt().then(
       (conn) => {
         this.probing = false;

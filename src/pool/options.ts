@@ -22,6 +22,10 @@ export const POOL_DEFAULTS = {
   dialerRetryTimeout: 100,
 } as const;
 
+export function defaultMaxConcurrentDials(): number {
+  return 4 * availableParallelism();
+}
+
 export function defaultPoolSize(): number {
   return 10 * availableParallelism();
 }
@@ -177,6 +181,13 @@ export function resolvePoolOptions<C extends Poolable>(options: PoolOptions<C>):
     POOL_DEFAULTS.dialerRetryTimeout,
     timerMs(0, `a number of ms from 0 to ${MAX_TIMER_MS}`),
   );
+  const maxConcurrentDials = numberOption(
+    name,
+    'maxConcurrentDials',
+    options.maxConcurrentDials,
+    defaultMaxConcurrentDials(),
+    count(0, 'an integer ≥ 0 (0 = no limit)'),
+  );
   return {
     name,
     poolFIFO,
@@ -191,5 +202,6 @@ export function resolvePoolOptions<C extends Poolable>(options: PoolOptions<C>):
     dialTimeout,
     dialerRetries,
     dialerRetryTimeout,
+    maxConcurrentDials,
   };
 }

@@ -59,6 +59,12 @@ export interface PoolOptions<C extends Poolable> {
   /** Pause between dial attempts (ms). Default 100. */
   dialerRetryTimeout?: number;
   /**
+   * Dials in flight at once; gets beyond it wait for a dial slot (holding their turn, bounded by poolTimeout)
+   * or for a connection given back meanwhile. Stops a reconnect after an outage from opening `poolSize` sockets
+   * at once. Default 4 × os.availableParallelism(); 0 = no limit.
+   */
+  maxConcurrentDials?: number;
+  /**
    * Whether a failed dial attempt is worth another attempt. Default: always. The client answers false for
    * errors no retry can fix (a wrong password, a missing database), so they fail once instead of `dialerRetries` times.
    */
@@ -90,6 +96,7 @@ export interface ResolvedPoolOptions {
   dialTimeout: number;
   dialerRetries: number;
   dialerRetryTimeout: number;
+  maxConcurrentDials: number;
 }
 
 /** Counters since creation and gauges sampled at the call. The first nine names and meanings are fixed by SPEC.md. */

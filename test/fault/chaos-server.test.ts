@@ -221,7 +221,7 @@ describe('damaged links', () => {
     }
   });
 
-  test('a reply cut off mid-way: ConnectionError, never a partial value; a read is retried, then gives up', async () => {
+  test('a reply cut off mid-way: ConnectionError, never a partial value, and not sent again', async () => {
     const client = open({ host: proxy.host, port: proxy.port, maxRetries: 2, maxRetryBackoff: 20 });
     const big = 'y'.repeat(200 * 1024);
     assert.equal(await client.set('cut:big', big), 'OK');
@@ -232,7 +232,9 @@ describe('damaged links', () => {
     try {
       const err = await fresh.get('cut:big').catch((e: unknown) => e);
       assert.ok(err instanceof ConnectionError, `got ${String(err)}`);
-      assert.equal(proxy.accepted - acceptedBefore, 3, 'the read ran on 1 + maxRetries connections');
+      // Part of the reply arrived: the command ran, and the cut most likely repeats (an output-buffer limit).
+      assert.equal(err.replyCutOff, true);
+      assert.equal(proxy.accepted - acceptedBefore, 1, 'the read ran once');
       // Cut on the way up, inside a write: it reaches the server incomplete and is not sent again.
       proxy.cutAfter(undefined, 'down');
       proxy.cutAfter(200, 'up');

@@ -6,8 +6,8 @@
  *   const cluster = await RedisCluster.start();
  *   after(() => cluster.stop());
  *
- * Also: failover (controlled, or by SIGKILL), moving a slot with its keys, and waiting for the cluster
- * to agree on a state. Every wait is bounded.
+ * Also: failover (controlled, by SIGKILL, or by SIGSTOP: a hung node), moving a slot with its keys, and
+ * waiting for the cluster to agree on a state. Every wait is bounded.
  */
 import { spawn } from 'node:child_process';
 import { freePort, RedisServer } from './redis-server.js';
@@ -127,6 +127,7 @@ export class RedisCluster {
     return s.pid !== undefined && !this.killed.has(port);
   }
 
+  /** Nodes that do not answer: killed, or paused (SIGSTOP) until resumed. */
   private readonly killed = new Set<number>();
 
   async anyLivePort(): Promise<number> {
@@ -139,6 +140,18 @@ export class RedisCluster {
   async kill(port: number): Promise<void> {
     this.killed.add(port);
     await this.server(port).kill();
+  }
+
+  /** SIGSTOP a node: its sockets stay open (the kernel even accepts new ones) but nothing is answered. */
+  pause(port: number): void {
+    this.killed.add(port);
+    this.server(port).pause();
+  }
+
+  /** SIGCONT a paused node; it rejoins the cluster (as a replica, when it was replaced meanwhile). */
+  resume(port: number): void {
+    this.server(port).resume();
+    this.killed.delete(port);
   }
 
   /**
@@ -162,7 +175,7 @@ export class RedisCluster {
           ),
         );
         last = views.join(' | ');
-        // A killed master still listed as a live owner means the failover has not happened yet.
+        // A killed or paused master still listed as a live owner means the failover has not happened yet.
         const deadOwner = [...this.killed].some((port) =>
           views.some((v) => v.split(' ').some((e) => e.startsWith(`${port}:`))),
         );

@@ -156,7 +156,9 @@ describe('cluster client', () => {
     const asked = () => sent.filter((c) => c === 'CLUSTER').length;
     const before = asked();
     await Promise.all(Array.from({ length: 5 }, () => client.refreshTopology()));
-    assert.equal(asked() - before, 1, 'concurrent refreshes share one CLUSTER SHARDS');
+    // One load; it asks a second node only when the first is slow to answer (TOPOLOGY_HEDGE_MS).
+    const askedNow = asked() - before;
+    assert.ok(askedNow >= 1 && askedNow <= 2, `concurrent refreshes share one load (${askedNow} CLUSTER SHARDS)`);
   });
 
   test('routes 10k keys to the masters that own them', async () => {

@@ -271,4 +271,53 @@ forEachProtocol('collections', ({ client, key }) => {
     await c.zAdd(z, { value: 'late', score: 0.5 });
     assert.deepEqual(await waiting, { key: z, value: 'late', score: 0.5 });
   });
+
+  test('sorted-set algebra: ZUNION, ZINTER, ZDIFF (with scores), ZINTERCARD, ZRANGESTORE', async () => {
+    const c = client();
+    const [a, b, none] = [key('alg:a'), key('alg:b'), key('alg:none')];
+    await c.zAdd(a, [
+      { value: 'x', score: 1 },
+      { value: 'y', score: 2 },
+      { value: UNICODE_KEY, score: 3 },
+    ]);
+    await c.zAdd(b, [
+      { value: 'y', score: 10 },
+      { value: UNICODE_KEY, score: Infinity },
+    ]);
+    assert.deepEqual(await c.zUnion([a, b]), ['x', 'y', UNICODE_KEY]);
+    assert.deepEqual(await c.zUnionWithScores([a, b], { weights: [2, 1] }), [
+      { value: 'x', score: 2 },
+      { value: 'y', score: 14 },
+      { value: UNICODE_KEY, score: Infinity },
+    ]);
+    assert.deepEqual(await c.zInter([a, b]), ['y', UNICODE_KEY]);
+    assert.deepEqual(await c.zInterWithScores([a, b], { aggregate: 'MIN' }), [
+      { value: 'y', score: 2 },
+      { value: UNICODE_KEY, score: 3 },
+    ]);
+    assert.deepEqual(await c.zInter([a, none]), []);
+    assert.deepEqual(await c.zDiff([a, b]), ['x']);
+    assert.deepEqual(await c.zDiffWithScores(a), [
+      { value: 'x', score: 1 },
+      { value: 'y', score: 2 },
+      { value: UNICODE_KEY, score: 3 },
+    ]);
+    assert.equal(await c.zInterCard([a, b]), 2);
+    assert.equal(await c.zInterCard([a, b], { limit: 1 }), 1);
+    assert.equal(await c.zInterCard([a, none]), 0);
+
+    const dst = key('alg:dst');
+    assert.equal(await c.zRangeStore(dst, a, 0, 1), 2);
+    assert.deepEqual(await c.zRangeWithScores(dst, 0, -1), [
+      { value: 'x', score: 1 },
+      { value: 'y', score: 2 },
+    ]);
+    assert.equal(
+      await c.zRangeStore(dst, a, Infinity, '(1', { by: 'SCORE', rev: true, limit: { offset: 0, count: 1 } }),
+      1,
+    );
+    assert.deepEqual(await c.zRange(dst, 0, -1), [UNICODE_KEY]);
+    assert.equal(await c.zRangeStore(dst, none, 0, -1), 0);
+    assert.equal(await c.exists(dst), 0, 'an empty result deletes the destination');
+  });
 });

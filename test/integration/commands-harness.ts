@@ -6,10 +6,13 @@
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandSet } from '../../src/commands/index.js';
+import type { RedisArg } from '../../src/resp/types.js';
 import { createClient } from '../../src/index.js';
 import { RedisServer } from '../helpers/redis-server.js';
 
 export interface CommandClient extends CommandSet<'promise'> {
+  /** For what has no typed method yet (COMMAND INFO, to skip tests of commands the server lacks). */
+  sendCommand(args: RedisArg[]): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -27,11 +30,17 @@ export const UNICODE_KEY = 'ключ:键:🔑:é';
 
 /**
  * Starts one server for the file and runs `body` once per protocol, in a describe named after it.
- * `ctx.key(name)` prefixes keys per protocol so the two suites never share data.
+ * `ctx.key(name)` prefixes keys per protocol so the two suites never share data; `ctx.server()` is the
+ * server, for a test that needs a second client (`openClient(ctx.server(), protocol)`).
  */
 export function forEachProtocol(
   family: string,
-  body: (ctx: { client: () => CommandClient; key: (name: string) => string; protocol: 2 | 3 }) => void,
+  body: (ctx: {
+    client: () => CommandClient;
+    key: (name: string) => string;
+    protocol: 2 | 3;
+    server: () => RedisServer;
+  }) => void,
 ): void {
   let server: RedisServer;
   before(async () => {
@@ -51,7 +60,7 @@ export function forEachProtocol(
       after(async () => {
         await client?.close();
       });
-      body({ client: () => client!, key: (name) => `{resp${protocol}}:${name}`, protocol });
+      body({ client: () => client!, key: (name) => `{resp${protocol}}:${name}`, protocol, server: () => server });
     });
   }
 }

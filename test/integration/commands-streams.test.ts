@@ -1,6 +1,8 @@
-// Streams against a real redis-server, under RESP2 and RESP3: XADD/XREAD (with BLOCK), groups, pending, claims.
+// Streams against a real redis-server, under RESP2 and RESP3: XADD/XREAD (with BLOCK), groups, pending, claims,
+// XINFO and XSETID.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ReplyError } from '../../src/errors.js';
 import { UNICODE_KEY, forEachProtocol } from './commands-harness.js';
 
 forEachProtocol('streams', ({ client, key }) => {
@@ -129,5 +131,90 @@ forEachProtocol('streams', ({ client, key }) => {
     assert.equal(await c.xGroupDelConsumer(s, 'grp', 'c1'), 0);
     assert.equal(await c.xGroupDestroy(s, 'grp'), true);
     assert.equal(await c.xGroupDestroy(s, 'grp'), false);
+  });
+
+  test('XINFO STREAM, STREAM FULL, GROUPS and CONSUMERS', async () => {
+    const c = client();
+    const s = key('info');
+    await c.xAdd(s, '1-1', { f: 'v' });
+    await c.xAdd(s, '2-1', { [UNICODE_KEY]: 'ü' });
+    await c.xGroupCreate(s, 'grp', '0');
+    await c.xReadGroup('grp', 'c1', { key: s, id: '>' }, { count: 1 });
+    await c.xGroupCreateConsumer(s, 'grp', 'idle-one');
+
+    const info = await c.xInfoStream(s);
+    assert.equal(info.length, 2);
+    assert.equal(info.lastGeneratedId, '2-1');
+    assert.equal(info.maxDeletedEntryId, '0-0');
+    assert.equal(info.entriesAdded, 2);
+    assert.equal(info.recordedFirstEntryId, '1-1');
+    assert.equal(info.groups, 1);
+    assert.ok(info.radixTreeKeys >= 1 && info.radixTreeNodes >= 1);
+    assert.deepEqual(info.firstEntry, { id: '1-1', message: { f: 'v' } });
+    assert.deepEqual(info.lastEntry, { id: '2-1', message: { [UNICODE_KEY]: 'ü' } });
+
+    const full = await c.xInfoStreamFull(s, { count: 0 });
+    assert.equal(full.length, 2);
+    assert.deepEqual(
+      full.entries.map((e) => e.id),
+      ['1-1', '2-1'],
+    );
+    assert.equal(full.groups.length, 1);
+    const group = full.groups[0]!;
+    assert.equal(group.name, 'grp');
+    assert.equal(group.lastDeliveredId, '1-1');
+    assert.equal(group.entriesRead, 1);
+    assert.equal(group.lag, 1);
+    assert.equal(group.pelCount, 1);
+    assert.equal(group.pending.length, 1);
+    assert.equal(group.pending[0]!.id, '1-1');
+    assert.equal(group.pending[0]!.consumer, 'c1');
+    assert.equal(group.pending[0]!.deliveryCount, 1);
+    assert.ok(Math.abs(group.pending[0]!.deliveryTime - Date.now()) < 60_000, 'delivery time is unix ms');
+    const c1 = group.consumers.find((x) => x.name === 'c1');
+    assert.equal(c1?.pelCount, 1);
+    assert.deepEqual(
+      c1?.pending.map((p) => [p.id, p.deliveryCount]),
+      [['1-1', 1]],
+    );
+    assert.ok(Math.abs((c1?.seenTime ?? 0) - Date.now()) < 60_000);
+    // An empty stream has no first or last entry.
+    const empty = key('info-empty');
+    await c.xAdd(empty, '1-1', { a: '1' });
+    await c.xDel(empty, '1-1');
+    const none = await c.xInfoStream(empty);
+    assert.equal(none.length, 0);
+    assert.equal(none.firstEntry, null);
+    assert.equal(none.lastEntry, null);
+    assert.equal(none.maxDeletedEntryId, '1-1');
+
+    assert.deepEqual(await c.xInfoGroups(s), [
+      { name: 'grp', consumers: 2, pending: 1, lastDeliveredId: '1-1', entriesRead: 1, lag: 1 },
+    ]);
+    const consumers = await c.xInfoConsumers(s, 'grp');
+    assert.deepEqual(
+      consumers.map((x) => [x.name, x.pending]),
+      [
+        ['c1', 1],
+        ['idle-one', 0],
+      ],
+    );
+    assert.ok(consumers.every((x) => x.idle >= 0));
+    assert.deepEqual(await c.xInfoGroups(empty), []);
+    await assert.rejects(c.xInfoStream(key('no-stream')), ReplyError);
+  });
+
+  test('XSETID moves the last id forward, with the 7.0 counters', async () => {
+    const c = client();
+    const s = key('setid');
+    await c.xAdd(s, '1-1', { a: '1' });
+    assert.equal(await c.xSetId(s, '5-0'), 'OK');
+    assert.equal((await c.xInfoStream(s)).lastGeneratedId, '5-0');
+    assert.equal(await c.xSetId(s, '7-0', { entriesAdded: 10, maxDeletedId: '3-0' }), 'OK');
+    const info = await c.xInfoStream(s);
+    assert.equal(info.entriesAdded, 10);
+    assert.equal(info.maxDeletedEntryId, '3-0');
+    // Smaller than the top entry: refused by the server.
+    await assert.rejects(c.xSetId(s, '0-1'), ReplyError);
   });
 });

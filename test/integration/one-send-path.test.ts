@@ -247,3 +247,38 @@ describe('ordering, shutdown and time budget', () => {
     }
   });
 });
+
+describe('a reply larger than the server will send (issue 15)', () => {
+  // Servers (6.2, 7.0, 7.4, Valkey 8) close such a client before sending any byte of the reply, so the client
+  // cannot tell it from a kill: the command is retried once, alone on a connection of its own, where the second
+  // close hurts nobody else; then it fails with an error that names the limit.
+  test('a GET past client-output-buffer-limit: one retry alone, then a clear error; other callers unharmed', async () => {
+    const big = await RedisServer.start();
+    await big.rawCommand(['CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1mb 256kb 1']);
+    const client = createClient({ url: big.url, minRetryBackoff: 1, maxRetryBackoff: 5 });
+    let connects = 0;
+    client.on('connect', () => connects++);
+    try {
+      await client.set('huge', Buffer.alloc(4 * 1024 * 1024, 'x'));
+      const connectsBefore = connects;
+      // Writes issued with the GET share its first connection; they fail with it (their outcome is unknown).
+      const [get, ...writes] = await Promise.allSettled([
+        client.getBuffer('huge'),
+        ...Array.from({ length: 5 }, (_, i) => client.incr(`counter-${i}`)),
+      ]);
+      assert.equal(get.status, 'rejected');
+      const error = get.reason as unknown;
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.equal(error.replyCutOff, true);
+      assert.match(error.message, /client-output-buffer-limit/);
+      assert.equal(connects, connectsBefore + 1, 'one retry, on a connection of its own (4 with per-batch retries)');
+      assert.ok(writes.every((w) => w.status === 'fulfilled' || w.reason instanceof ConnectionError));
+      // Later callers are served on a fresh connection.
+      assert.equal(await client.get('small'), null);
+      assert.equal(await client.incr('after'), 1);
+    } finally {
+      await client.close();
+      await big.stop();
+    }
+  });
+});

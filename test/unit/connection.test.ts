@@ -466,7 +466,12 @@ describe('Connection: writes, destroy and hang-ups', () => {
     assert.ok(first.error instanceof ConnectionError, `got ${String(first.error)}`);
     assert.match(first.error.message, new RegExp(`${ADDRESS}.*ECONNRESET`));
     assert.equal(first.written, true);
-    assert.deepEqual(queued.failure, { error: first.error, written: false });
+    assert.equal(first.error.replyDue, true, 'the server hung up while this reply was the next one due');
+    const second = queued.failure;
+    assert.equal(second.written, false);
+    assert.ok(second.error instanceof ConnectionError);
+    assert.equal(second.error.message, first.error.message);
+    assert.equal(second.error.replyDue, false);
     assert.ok(conn.closed);
   });
 

@@ -59,6 +59,7 @@ describe('defaults', () => {
       dialTimeout: 5000,
       dialerRetries: 5,
       dialerRetryTimeout: 100,
+      maxConcurrentDials: 4 * availableParallelism(),
       readTimeout: 5000,
       writeTimeout: 5000,
       maxRetries: 3,
@@ -271,6 +272,15 @@ const OPTION_CASES: {
     ],
     bad: [-1, '100'],
     range: 'a number of milliseconds from 0',
+  },
+  {
+    name: 'maxConcurrentDials',
+    good: [
+      [0, 0],
+      [3, 3],
+    ],
+    bad: [-1, 1.5, '4'],
+    range: '(0 = no limit)',
   },
   {
     name: 'readTimeout',

@@ -266,3 +266,62 @@ describe('ConnPool dial errors: fail fast and the probe', () => {
     await h.teardown();
   });
 });
+
+describe('ConnPool maxConcurrentDials and the overdue probe (issue 15)', () => {
+  test('at most maxConcurrentDials dials run at once; a connection given back serves a get waiting to dial', async () => {
+    const h = makePool({ poolSize: 6, maxConcurrentDials: 2 });
+    h.dialer.mode = 'manual';
+    const gets = Array.from({ length: 5 }, () => h.pool.get());
+    await flush();
+    assert.equal(h.dialer.pending.length, 2, 'two dials in flight');
+    assert.equal(h.pool.stats().dialing, 2);
+    assert.equal(h.pool.stats().turnsInUse, 5, 'the others hold their turn while they wait to dial');
+    const first = h.dialer.succeedNext();
+    await flush();
+    assert.equal(await gets[0], first);
+    assert.equal(h.dialer.pending.length, 2, 'the next waiting get dials as a slot frees');
+    h.pool.put(first); // gets[2] took the freed dial slot; gets[3] and gets[4] still wait for one
+    assert.equal(await gets[3], first, 'the connection given back serves the oldest get waiting to dial');
+    h.dialer.succeedNext();
+    h.dialer.succeedNext();
+    await flush();
+    assert.equal(h.dialer.pending.length, 1, 'the last get dials');
+    h.dialer.succeedNext();
+    const conns = await Promise.all(gets);
+    assert.equal(h.dialer.calls, 4, 'four dials served five gets');
+    for (const c of new Set(conns)) h.pool.put(c);
+    await h.teardown();
+  });
+
+  test('a get waiting for a dial slot times out with PoolTimeoutError and gives its turn back', async () => {
+    const h = makePool({ poolSize: 3, maxConcurrentDials: 1, poolTimeout: 100 });
+    h.dialer.mode = 'manual';
+    const dialing = h.pool.get();
+    const waiting = assert.rejects(h.pool.get(), /Timed out/);
+    await flush();
+    await advance(h.clock, 100);
+    await waiting;
+    assert.equal(h.pool.stats().turnsInUse, 1);
+    h.dialer.succeedNext();
+    h.pool.put(await dialing);
+    await h.teardown();
+  });
+
+  test('a get that finds the probe overdue (its timer held back) runs it at once', async () => {
+    const h = makePool({ poolSize: 2 });
+    h.dialer.mode = 'fail';
+    await assert.rejects(h.pool.get());
+    await assert.rejects(h.pool.get());
+    assert.equal(h.dialer.calls, 2);
+    // The event loop was busy: time passed, the probe's timer did not fire.
+    h.clock.skip(1500);
+    h.dialer.mode = 'auto';
+    await assert.rejects(h.pool.get(), 'this get still fails fast');
+    await flush();
+    assert.equal(h.dialer.calls, 3, 'but it ran the overdue probe');
+    assert.equal(h.pool.dialFailing, false, 'which reopened the gate');
+    const conn = await h.pool.get();
+    h.pool.put(conn);
+    await h.teardown();
+  });
+});

@@ -38,6 +38,7 @@ describe('pool options', () => {
       dialTimeout: 5000,
       dialerRetries: 5,
       dialerRetryTimeout: 100,
+      maxConcurrentDials: 4 * availableParallelism(),
     });
   });
 
