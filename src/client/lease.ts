@@ -14,37 +14,11 @@
  */
 import type { StateEffect } from '../commands/registry.js';
 import type { Connection, ConnectionOwner, ReplyHandler } from '../connection/connection.js';
-import { ConnectionError, InvalidArgumentError } from '../errors.js';
+import { ConnectionError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 
 export type LeaseState = 'leased' | 'writing' | 'awaiting-replies' | 'released' | 'discarded';
 
-/**
- * State no lease can carry, even a pinned one: after SUBSCRIBE, MONITOR or CLIENT REPLY OFF/SKIP the connection
- * no longer answers commands one reply each, so the holder's own later commands would wait for replies that
- * never come (or take a pub/sub frame for one). Returns the refusal to throw, or undefined.
- */
-export function refusedOnAnyConnection(state: StateEffect | undefined, name: string): InvalidArgumentError | undefined {
-  switch (state) {
-    case 'subscribe':
-      return new InvalidArgumentError(
-        `${name} turns its connection into a pub/sub stream that no longer answers commands. ` +
-          'Use client.subscribe(), client.psubscribe() or client.ssubscribe(): they keep a connection for that.',
-      );
-    case 'monitor':
-      return new InvalidArgumentError(
-        `${name} turns its connection into a stream of the server's commands. Use redis-cli MONITOR, ` +
-          'or a dedicated connection outside the pool.',
-      );
-    case 'reply':
-      return new InvalidArgumentError(
-        `${name} stops or skips replies, and respool matches every command to a reply: later commands would ` +
-          'wait for replies that never come. Send such commands outside respool.',
-      );
-    default:
-      return undefined;
-  }
-}
 export type LeaseKind = 'batch' | 'pinned';
 
 /** What a lease needs from the pool it came from. */

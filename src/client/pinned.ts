@@ -12,13 +12,13 @@ import { rawCommand } from '../commands/raw.js';
 import { describeRaw } from '../commands/registry.js';
 import { ClientClosedError, InvalidArgumentError, RedisError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
-import { AsyncCommands } from './async-commands.js';
-import { refusedOnAnyConnection, type Lease } from './lease.js';
+import type { Lease } from './lease.js';
 import { PendingCommand, type CallOptions, type Resender } from './pending.js';
+import { PinnedCommands } from './pinned-commands.js';
 import { Pipeline, Transaction, type PipelineHost } from './pipeline.js';
 import type { PoolBinding } from './pool-binding.js';
 
-export class PinnedConnection extends AsyncCommands implements Resender {
+export class PinnedConnection extends PinnedCommands implements Resender {
   readonly maxRetries = 0;
   private released = false;
 
@@ -42,8 +42,7 @@ export class PinnedConnection extends AsyncCommands implements Resender {
     }
     if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) {
       const info = describeRaw(command.args);
-      const refusal = refusedOnAnyConnection(info.state, info.name);
-      if (refusal !== undefined) throw refusal;
+      if (info.refusal !== undefined) throw new InvalidArgumentError(info.refusal);
       if (info.state !== undefined) this.lease.noteEffect(info.state, info.name);
     }
     const pending = new PendingCommand<T>(this, command, this.host.options.readTimeout, this.callOptions);

@@ -21,7 +21,7 @@ import type { RedisArg, RespValue } from '../resp/types.js';
 import { mapKey } from '../resp/map-key.js';
 import { decide, retryBackoff } from './policy.js';
 import type { HookRegistry } from './hooks.js';
-import { refusedOnAnyConnection, type Lease } from './lease.js';
+import type { Lease } from './lease.js';
 import type { PoolBinding } from './pool-binding.js';
 
 /** What pipelines need from the client. */
@@ -133,8 +133,7 @@ export abstract class CommandBatch extends CommandSet<'chain'> {
   private admit(command: Command): void {
     if ((command.flags & CommandFlags.CONNECTION_STATE) === 0) return;
     const info = describeRaw(command.args);
-    const refusal = refusedOnAnyConnection(info.state, info.name);
-    if (refusal !== undefined) throw refusal;
+    if (info.refusal !== undefined) throw new InvalidArgumentError(info.refusal);
     if (this.transactional && BREAKS_TRANSACTION.has(info.state!)) {
       throw new InvalidArgumentError(
         `${info.name} cannot be queued inside multi(): the server would run it at once (RESET, and MULTI, EXEC, ` +

@@ -27,7 +27,7 @@ import type { RedisArg } from '../resp/types.js';
 import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js';
 import { ClusterPipeline, ClusterTransaction } from './cluster-pipeline.js';
 import { MovingSubscriber } from './cluster-pubsub.js';
-import { fanOutOf, keysOfArgs, refusedInCluster } from './command-keys.js';
+import { fanOutOf, keysOfArgs, refusedInCluster, slotOfKeyless } from './command-keys.js';
 import type { ClusterNode } from './nodes.js';
 import { commonSlot, makeJob } from './job.js';
 import { ClusterRouter } from './router.js';
@@ -116,6 +116,7 @@ export class ClusterClient extends DispatchingCommands implements CommandDispatc
     } else {
       const keyless = this.keyless(command, options, false);
       if (keyless !== undefined) return keyless as Promise<T>;
+      slot = slotOfKeyless(command.args);
     }
     return this.router.run(makeJob(command, options, false, slot));
   }
@@ -144,6 +145,7 @@ export class ClusterClient extends DispatchingCommands implements CommandDispatc
     } else {
       const keyless = this.keyless(command, options, true);
       if (keyless !== undefined) return keyless;
+      slot = slotOfKeyless(args);
     }
     return this.router.run(makeJob(command, options, true, slot));
   }
@@ -235,6 +237,25 @@ export class ClusterClient extends DispatchingCommands implements CommandDispatc
   /** The client of every master and replica. */
   nodeClients(): RedisClient[] {
     return this.router.topologyNodes().map((n) => n.client);
+  }
+
+  /**
+   * The client of one node of the topology as last loaded, by the address `shards()` shows (`'host:port'`):
+   * for commands that act on that node (CLUSTER MEET, SETSLOT, FAILOVER, MYID…), which the cluster client
+   * itself refuses.
+   */
+  nodeClient(address: string): RedisClient {
+    if (this.router.isClosed) throw new ClientClosedError();
+    const nodes = this.router.topologyNodes();
+    const node = nodes.find((n) => n.address === address);
+    if (node === undefined) {
+      const known = nodes.map((n) => n.address).join(', ') || 'none: the topology is not loaded yet';
+      throw new InvalidArgumentError(
+        `nodeClient(): ${JSON.stringify(address)} is not a node of the cluster's topology (known: ${known}). ` +
+          'Give an address as cluster.shards() lists it; after `await cluster.refreshTopology()` for a node just added.',
+      );
+    }
+    return node.client;
   }
 
   /** The client of the master that serves `key` now. */

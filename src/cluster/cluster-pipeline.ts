@@ -18,7 +18,7 @@ import { CommandBatch } from '../client/pipeline.js';
 import { decide } from '../client/policy.js';
 import { AskError, ClientClosedError, InvalidArgumentError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
-import { fanOutOf, keysOfArgs, refusedInCluster } from './command-keys.js';
+import { fanOutOf, keysOfArgs, refusedInCluster, slotOfKeyless } from './command-keys.js';
 import type { ClusterNode } from './nodes.js';
 import { asNodeFailure, commonSlot, failedBeforeSending, makeJob, nodeLeftError, type Job } from './job.js';
 import { movedOf, type ClusterRouter } from './router.js';
@@ -77,6 +77,7 @@ export class ClusterPipeline extends ClusterBatch {
           fanOuts.push(this.router.fanOut(makeJob(command, undefined, false, -1), fan).then(store, store));
           continue;
         }
+        slot = slotOfKeyless(command.args);
       }
       const job = makeJob(command, undefined, false, slot);
       const node = this.router.pick(slot, job.readOnly);

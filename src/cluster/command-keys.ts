@@ -3,7 +3,7 @@
  * nodes, whether it is refused. The facts live in the command registry (src/commands/registry.ts); these are
  * the cluster's names for them, plus how fanned-out replies combine.
  */
-import { commandSpec, keysOf, type FanOut, type MergeRule } from '../commands/registry.js';
+import { commandSpec, keysOf, slotArgOf, type FanOut, type MergeRule } from '../commands/registry.js';
 import type { RedisArg } from '../resp/types.js';
 
 export type { FanOut, MergeRule } from '../commands/registry.js';
@@ -14,6 +14,14 @@ export type { FanOut, MergeRule } from '../commands/registry.js';
  */
 export function keysOfArgs(args: readonly RedisArg[]): RedisArg[] | undefined {
   return keysOf(args);
+}
+
+/**
+ * The slot of a keyless command about one slot (CLUSTER COUNTKEYSINSLOT, GETKEYSINSLOT), so that it goes to
+ * the node serving it; -1 for other keyless commands.
+ */
+export function slotOfKeyless(args: readonly RedisArg[]): number {
+  return slotArgOf(args) ?? -1;
 }
 
 /** The fan-out rule of a keyless command, if it has one. */

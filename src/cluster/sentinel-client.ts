@@ -88,7 +88,8 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
   protected readonly core: SentinelClient = this;
   protected readonly callOptions = undefined;
   readonly masterName: string;
-  readonly role: 'master' | 'replica';
+  /** Which node it serves (the `role` option); `role()` is the ROLE command. */
+  readonly servedRole: 'master' | 'replica';
   private readonly nodeOptions: NodeClientOptions;
   private readonly template: ResolvedClientOptions;
   private readonly sentinelAuth: { username?: string; password?: string };
@@ -134,7 +135,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     }
     this.sentinels = sentinels.map(toAddress);
     this.masterName = masterName;
-    this.role = role ?? 'master';
+    this.servedRole = role ?? 'master';
     this.failoverTimeout = failoverTimeout ?? 15_000;
     if (!Number.isFinite(this.failoverTimeout) || this.failoverTimeout < 0) {
       throw new InvalidArgumentError(
@@ -156,7 +157,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
           ),
         announce: (channel, message) => this.announce(channel, message),
       },
-      this.role === 'master' ? MASTER_CHANNELS : REPLICA_CHANNELS,
+      this.servedRole === 'master' ? MASTER_CHANNELS : REPLICA_CHANNELS,
       POLL_INTERVAL_MS,
     );
     this.subscriber = new MovingSubscriber<ServedNode>({
@@ -173,7 +174,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
 
   /** What `JSON.stringify` and `util.inspect` show: public facts, secrets `[redacted]`, no internals. */
   toJSON(): Record<string, unknown> {
-    const { masterName, role, address, closed, sentinels, nodeOptions, sentinelAuth } = this;
+    const { masterName, servedRole: role, address, closed, sentinels, nodeOptions, sentinelAuth } = this;
     return redactOptions({ masterName, role, address, closed, sentinels, nodeOptions, sentinelAuth }) as Record<
       string,
       unknown
@@ -323,7 +324,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     this.masterAddress = formatAddress(master);
     this.retired.delete(this.masterAddress);
     let target = master;
-    if (this.role === 'replica') {
+    if (this.servedRole === 'replica') {
       const replicas = await client.sendCommand(['SENTINEL', 'REPLICAS', this.masterName], { timeout });
       target = this.chooseReplica(healthyReplicas(replicas as RespValue)) ?? master;
     }
@@ -354,7 +355,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     this.served = node;
     if (current !== undefined) {
       // A replica served before is no former master: only masters left behind mark lagging sentinels.
-      if (this.role === 'master') this.retire(formatAddress(current.address));
+      if (this.servedRole === 'master') this.retire(formatAddress(current.address));
       current.isRetired = true;
       // close() lets commands already written there finish; queued ones fail inside and are sent to `node`.
       current.client.close().catch(() => {});
@@ -387,7 +388,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
       if (event.type === 'slave') this.masterMoved(event.master, event.address);
       return;
     }
-    if (this.role !== 'replica' || event.type !== 'slave') return;
+    if (this.servedRole !== 'replica' || event.type !== 'slave') return;
     const key = formatAddress(event.address);
     const served = this.served === undefined ? undefined : formatAddress(this.served.address);
     const onMasterFallback = served !== undefined && served === this.masterAddress;
@@ -408,7 +409,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     if (formatAddress(from) !== key) this.retire(formatAddress(from));
     this.retired.delete(key);
     this.masterAddress = key;
-    if (this.role === 'master') this.serve(to);
+    if (this.servedRole === 'master') this.serve(to);
     else this.rediscoverSoon(); // the replicas now follow the new master; the one served may have been promoted
   }
 
@@ -442,7 +443,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
         const master = this.agreedMaster(answers.filter((a): a is NodeAddress => a !== undefined));
         if (master !== undefined) this.masterMoved(master, master);
       }
-      if (this.role === 'replica' && this.needsAnotherReplica()) this.rediscoverSoon();
+      if (this.servedRole === 'replica' && this.needsAnotherReplica()) this.rediscoverSoon();
       if (this.pollCount % RELEARN_EVERY_POLLS === 0) {
         await this.learnSentinels(this.sentinelClient(asked), this.sentinelTimeout());
       }

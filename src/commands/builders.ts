@@ -13,3 +13,8 @@ export * from './scripting.js';
 export * from './functions.js';
 export * from './server.js';
 export * from './pubsub.js';
+export * from './acl.js';
+export * from './diagnostics.js';
+export * from './admin.js';
+export * from './introspection.js';
+export * from './cluster.js';

@@ -38,8 +38,16 @@ import type {
   XSetIdOptions,
 } from './streams.js';
 import type { GetExOptions, SetOptions } from './strings.js';
+import type { FailoverOptions } from './admin.js';
+import type { Slot, SlotRange } from './cluster.js';
+import type { CommandListFilter } from './introspection.js';
+import * as acl from './acl.js';
+import * as admin from './admin.js';
 import * as bitmaps from './bitmaps.js';
+import * as cluster from './cluster.js';
+import * as diagnostics from './diagnostics.js';
 import * as functions from './functions.js';
+import * as introspection from './introspection.js';
 import * as geo from './geo.js';
 import * as hashes from './hashes.js';
 import * as hyperloglog from './hyperloglog.js';
@@ -507,11 +515,7 @@ export abstract class CommandSet<S extends ResultShape> {
   clientInfo() { return this.execute(server.clientInfo()); }
   /** `CLIENT KILL <filters>`: how many connections were closed. */
   clientKill(filters: ClientKillFilters) { return this.execute(server.clientKill(filters)); }
-  /** `CLIENT SETNAME`: names the connection. Changes connection state: only on a pinned connection. */
-  clientSetName(name: string) { return this.execute(server.clientSetName(name)); }
   clientGetName() { return this.execute(server.clientGetName()); }
-  /** `SELECT db`: changes connection state; only on a pinned connection (use the `db` option otherwise). */
-  select(db: number) { return this.execute(server.select(db)); }
   /** `DBSIZE`: how many keys the current database holds. */
   dbSize() { return this.execute(server.dbSize()); }
   /** `FLUSHDB`: deletes every key of the current database. */
@@ -533,6 +537,121 @@ export abstract class CommandSet<S extends ResultShape> {
   lastSave() { return this.execute(server.lastSave()); }
   /** `MEMORY USAGE key`: bytes used by the key and its value, or null. */
   memoryUsage(key: RedisArg, options?: { samples?: number }) { return this.execute(server.memoryUsage(key, options)); }
+  /** `CLIENT PAUSE timeoutMs [WRITE|ALL]`: holds the server's clients for that long. */
+  clientPause(timeout: number, mode?: 'WRITE' | 'ALL') { return this.execute(server.clientPause(timeout, mode)); }
+  clientUnpause() { return this.execute(server.clientUnpause()); }
+  /** `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: true when that connection was blocked. */
+  clientUnblock(clientId: number | bigint, mode?: 'TIMEOUT' | 'ERROR') { return this.execute(server.clientUnblock(clientId, mode)); }
+  /** `CLIENT GETREDIR`: where this connection's invalidations go (-1: not tracking). */
+  clientGetRedir() { return this.execute(server.clientGetRedir()); }
+  /** `CLIENT TRACKINGINFO`: `{ flags, redirect, prefixes }`. */
+  clientTrackingInfo() { return this.execute(server.clientTrackingInfo()); }
+  /** `CONFIG REWRITE`: writes the running configuration to the config file. */
+  configRewrite() { return this.execute(server.configRewrite()); }
+  // server: replication, persistence, modules
+  /** `ROLE`: `{ role: 'master' | 'replica' | 'sentinel', … }`. */
+  role() { return this.execute(admin.role()); }
+  /** `BGSAVE [SCHEDULE]`: the server's status text. */
+  bgSave(options?: { schedule?: boolean }) { return this.execute(admin.bgSave(options)); }
+  bgRewriteAof() { return this.execute(admin.bgRewriteAof()); }
+  /** `REPLICAOF host port`: makes the server a replica of that master. */
+  replicaOf(host: string, port: number) { return this.execute(admin.replicaOf(host, port)); }
+  /** `REPLICAOF NO ONE`: makes a replica a master. */
+  replicaOfNoOne() { return this.execute(admin.replicaOfNoOne()); }
+  /** `FAILOVER`: hands the master role to a replica without losing writes. */
+  failover(options?: FailoverOptions) { return this.execute(admin.failover(options)); }
+  moduleList() { return this.execute(admin.moduleList()); }
+  moduleLoad(path: string, args?: readonly RedisArg[]) { return this.execute(admin.moduleLoad(path, args)); }
+  moduleLoadEx(path: string, options?: { configs?: FieldValues; args?: readonly RedisArg[] }) { return this.execute(admin.moduleLoadEx(path, options)); }
+  moduleUnload(name: string) { return this.execute(admin.moduleUnload(name)); }
+  // server: diagnostics
+  /** `LATENCY DOCTOR`: a report with advice. */
+  latencyDoctor() { return this.execute(diagnostics.latencyDoctor()); }
+  latencyGraph(event: string) { return this.execute(diagnostics.latencyGraph(event)); }
+  /** `LATENCY HISTOGRAM [commands]`: per command, `{ calls, histogramUsec }`. */
+  latencyHistogram(commands?: KeyOrKeys) { return this.execute(diagnostics.latencyHistogram(commands)); }
+  /** `LATENCY HISTORY event`: `{ timestamp, latencyMs }` per spike. */
+  latencyHistory(event: string) { return this.execute(diagnostics.latencyHistory(event)); }
+  /** `LATENCY LATEST`: `{ event, timestamp, latestMs, maxMs }` per event. */
+  latencyLatest() { return this.execute(diagnostics.latencyLatest()); }
+  /** `LATENCY RESET [events]`: how many event series were reset. */
+  latencyReset(events?: KeyOrKeys) { return this.execute(diagnostics.latencyReset(events)); }
+  memoryDoctor() { return this.execute(diagnostics.memoryDoctor()); }
+  memoryMallocStats() { return this.execute(diagnostics.memoryMallocStats()); }
+  memoryPurge() { return this.execute(diagnostics.memoryPurge()); }
+  /** `MEMORY STATS`: numbers by field name, databases as nested records. */
+  memoryStats() { return this.execute(diagnostics.memoryStats()); }
+  /** `SLOWLOG GET [count]`: `{ id, timestamp, durationUs, args, clientAddress, clientName }`, newest first. */
+  slowlogGet(count?: number) { return this.execute(diagnostics.slowlogGet(count)); }
+  slowlogLen() { return this.execute(diagnostics.slowlogLen()); }
+  slowlogReset() { return this.execute(diagnostics.slowlogReset()); }
+  lolwut(version?: number) { return this.execute(diagnostics.lolwut(version)); }
+  // server: commands
+  commandCount() { return this.execute(introspection.commandCount()); }
+  /** `COMMAND DOCS [names]`: documentation by command name. */
+  commandDocs(names?: KeyOrKeys) { return this.execute(introspection.commandDocs(names)); }
+  /** `COMMAND GETKEYS command…`: the keys of a full command. */
+  commandGetKeys(command: readonly RedisArg[]) { return this.execute(introspection.commandGetKeys(command)); }
+  commandGetKeysAndFlags(command: readonly RedisArg[]) { return this.execute(introspection.commandGetKeysAndFlags(command)); }
+  /** `COMMAND INFO [names]`: arity, flags, keys, ACL categories (null for unknown names; all without names). */
+  commandInfo(names?: KeyOrKeys) { return this.execute(introspection.commandInfo(names)); }
+  /** `COMMAND LIST [FILTERBY …]`: command names. */
+  commandList(filter?: CommandListFilter) { return this.execute(introspection.commandList(filter)); }
+  // acl
+  /** `ACL CAT [category]`: the categories, or one category's commands. */
+  aclCat(category?: string) { return this.execute(acl.aclCat(category)); }
+  /** `ACL DELUSER`: how many users were deleted. */
+  aclDelUser(usernames: KeyOrKeys) { return this.execute(acl.aclDelUser(usernames)); }
+  /** `ACL DRYRUN`: `'OK'`, or why the user could not run the command. */
+  aclDryRun(username: RedisArg, command: readonly RedisArg[]) { return this.execute(acl.aclDryRun(username, command)); }
+  aclGenPass(bits?: number) { return this.execute(acl.aclGenPass(bits)); }
+  /** `ACL GETUSER`: `{ flags, passwords, commands, keys, channels, selectors }`, or null. */
+  aclGetUser(username: RedisArg) { return this.execute(acl.aclGetUser(username)); }
+  aclList() { return this.execute(acl.aclList()); }
+  aclLoad() { return this.execute(acl.aclLoad()); }
+  /** `ACL LOG [count]`: the latest refusals, newest first. */
+  aclLog(count?: number) { return this.execute(acl.aclLog(count)); }
+  aclLogReset() { return this.execute(acl.aclLogReset()); }
+  aclSave() { return this.execute(acl.aclSave()); }
+  /** `ACL SETUSER username rules…`: creates or changes a user. */
+  aclSetUser(username: RedisArg, rules?: KeyOrKeys) { return this.execute(acl.aclSetUser(username, rules)); }
+  aclUsers() { return this.execute(acl.aclUsers()); }
+  aclWhoAmI() { return this.execute(acl.aclWhoAmI()); }
+  // cluster (on the cluster client: see the README for where each goes)
+  /** `CLUSTER INFO`: state and counters, values as strings. */
+  clusterInfo() { return this.execute(cluster.clusterInfo()); }
+  /** `CLUSTER NODES`: every known node, parsed. */
+  clusterNodes() { return this.execute(cluster.clusterNodes()); }
+  /** `CLUSTER SHARDS`: `{ slots, nodes }` per shard. */
+  clusterShards() { return this.execute(cluster.clusterShards()); }
+  /** `CLUSTER SLOTS`: `{ start, end, master, replicas }` per range. */
+  clusterSlots() { return this.execute(cluster.clusterSlots()); }
+  clusterKeySlot(key: RedisArg) { return this.execute(cluster.clusterKeySlot(key)); }
+  /** `CLUSTER REPLICAS nodeId`: the master's replicas, parsed as CLUSTER NODES entries. */
+  clusterReplicas(nodeId: string) { return this.execute(cluster.clusterReplicas(nodeId)); }
+  /** `CLUSTER COUNTKEYSINSLOT`: keys in the slot (a cluster asks the slot's node). */
+  clusterCountKeysInSlot(slot: Slot) { return this.execute(cluster.clusterCountKeysInSlot(slot)); }
+  clusterGetKeysInSlot(slot: Slot, count: number) { return this.execute(cluster.clusterGetKeysInSlot(slot, count)); }
+  clusterMyId() { return this.execute(cluster.clusterMyId()); }
+  clusterMyShardId() { return this.execute(cluster.clusterMyShardId()); }
+  clusterLinks() { return this.execute(cluster.clusterLinks()); }
+  clusterCountFailureReports(nodeId: string) { return this.execute(cluster.clusterCountFailureReports(nodeId)); }
+  clusterAddSlots(slots: Slot | readonly Slot[]) { return this.execute(cluster.clusterAddSlots(slots)); }
+  clusterAddSlotsRange(ranges: SlotRange | readonly SlotRange[]) { return this.execute(cluster.clusterAddSlotsRange(ranges)); }
+  clusterDelSlots(slots: Slot | readonly Slot[]) { return this.execute(cluster.clusterDelSlots(slots)); }
+  clusterDelSlotsRange(ranges: SlotRange | readonly SlotRange[]) { return this.execute(cluster.clusterDelSlotsRange(ranges)); }
+  clusterFlushSlots() { return this.execute(cluster.clusterFlushSlots()); }
+  clusterFailover(mode?: 'FORCE' | 'TAKEOVER') { return this.execute(cluster.clusterFailover(mode)); }
+  clusterForget(nodeId: string) { return this.execute(cluster.clusterForget(nodeId)); }
+  clusterMeet(host: string, port: number, busPort?: number) { return this.execute(cluster.clusterMeet(host, port, busPort)); }
+  clusterReplicate(nodeId: string) { return this.execute(cluster.clusterReplicate(nodeId)); }
+  clusterReset(mode?: 'HARD' | 'SOFT') { return this.execute(cluster.clusterReset(mode)); }
+  clusterSaveConfig() { return this.execute(cluster.clusterSaveConfig()); }
+  /** `CLUSTER SETSLOT slot IMPORTING|MIGRATING|NODE nodeId` or `STABLE`. */
+  clusterSetSlot(slot: Slot, state: 'IMPORTING' | 'MIGRATING' | 'NODE' | 'STABLE', nodeId?: string) { return this.execute(cluster.clusterSetSlot(slot, state, nodeId)); }
+  /** `CLUSTER BUMPEPOCH`: `{ bumped, epoch }`. */
+  clusterBumpEpoch() { return this.execute(cluster.clusterBumpEpoch()); }
+  clusterSetConfigEpoch(epoch: number | bigint) { return this.execute(cluster.clusterSetConfigEpoch(epoch)); }
   // pubsub
   /** `PUBLISH`: how many subscribers received the message (on this node). */
   publish(channel: RedisArg, message: RedisArg) { return this.execute(pubsub.publish(channel, message)); }

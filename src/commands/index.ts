@@ -66,4 +66,33 @@ export type {
   GeoSearchWithOptions,
   GeoUnit,
 } from './geo.js';
-export { parseClientList, parseInfo, type ClientInfo, type ClientKillFilters, type ClientType } from './server.js';
+export {
+  parseClientList,
+  parseInfo,
+  type ClientInfo,
+  type ClientKillFilters,
+  type ClientTrackingInfo,
+  type ClientTrackingOptions,
+  type ClientType,
+} from './server.js';
+export type { AclLogEntry, AclSelector, AclUser } from './acl.js';
+export type { FailoverOptions, ModuleInfo, RoleInfo, RoleReplica } from './admin.js';
+export type { LatencyEvent, LatencyHistogram, LatencySample, MemoryStats, SlowlogEntry } from './diagnostics.js';
+export type {
+  CommandArgumentDoc,
+  CommandDoc,
+  CommandInfo,
+  CommandKeyFlags,
+  CommandKeySpec,
+  CommandListFilter,
+} from './introspection.js';
+export type {
+  ClusterLink,
+  ClusterNodesEntry,
+  ClusterShard,
+  ClusterShardNode,
+  ClusterSlotNode,
+  ClusterSlotRange,
+  Slot,
+  SlotRange,
+} from './cluster.js';

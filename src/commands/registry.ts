@@ -87,6 +87,13 @@ export interface CommandSpec {
   readonly fanOut?: FanOut;
   /** Why the cluster client refuses this command, and what to do instead. */
   readonly clusterRefusal?: string;
+  /**
+   * The argument holding the hash slot a keyless command is about (CLUSTER COUNTKEYSINSLOT): a cluster sends
+   * it to the node serving that slot.
+   */
+  readonly slotArg?: number;
+  /** Why respool refuses this call on every path (SCRIPT DEBUG, CLIENT REPLY OFF), read from its arguments. */
+  readonly refusal?: (args: readonly RedisArg[]) => string | undefined;
   /** Where its keys are; undefined when it takes none. */
   readonly keySpecs?: readonly KeySpec[];
 }
@@ -99,6 +106,8 @@ export interface RawCommandInfo {
   readonly flags: number;
   readonly blockMs: number | undefined;
   readonly state: StateEffect | undefined;
+  /** Present when respool refuses this call: why, and what to do instead. */
+  readonly refusal?: string;
 }
 
 // Table vocabulary. W and _ are both 0: W marks commands Redis flags as writes, _ those that are neither reads
@@ -613,11 +622,50 @@ const FAN_OUT = new Map<string, FanOut>([
   ['FUNCTION KILL', { nodes: 'masters', merge: 'any' }],
   ['CONFIG SET', { nodes: 'all', merge: 'all' }],
   ['CONFIG RESETSTAT', { nodes: 'all', merge: 'all' }],
+  ['CONFIG REWRITE', { nodes: 'all', merge: 'all' }],
+  // Users and their rules live on each node: a cluster changes them on every node, or reports why not.
+  ['ACL SETUSER', { nodes: 'all', merge: 'all' }],
+  ['ACL DELUSER', { nodes: 'all', merge: 'all' }],
+  ['ACL LOAD', { nodes: 'all', merge: 'all' }],
+  ['ACL SAVE', { nodes: 'all', merge: 'all' }],
+  ['SLOWLOG RESET', { nodes: 'all', merge: 'all' }],
+  ['LATENCY RESET', { nodes: 'all', merge: 'sum' }],
 ]);
 
 /** Commands that make no sense cluster-wide on one node, with the advice the cluster client gives. */
 const WAIT_ADVICE =
   'counts the replicas of one master: run it where the writes went, with cluster.withConn(key, (conn) => …).';
+/** Commands that act on the node that runs them: sent to a random node they would do the wrong thing quietly. */
+const NODE_COMMANDS = [
+  'CLUSTER ADDSLOTS',
+  'CLUSTER ADDSLOTSRANGE',
+  'CLUSTER BUMPEPOCH',
+  'CLUSTER COUNT-FAILURE-REPORTS',
+  'CLUSTER DELSLOTS',
+  'CLUSTER DELSLOTSRANGE',
+  'CLUSTER FAILOVER',
+  'CLUSTER FLUSHSLOTS',
+  'CLUSTER FORGET',
+  'CLUSTER LINKS',
+  'CLUSTER MEET',
+  'CLUSTER MYID',
+  'CLUSTER MYSHARDID',
+  'CLUSTER REPLICATE',
+  'CLUSTER RESET',
+  'CLUSTER SAVECONFIG',
+  'CLUSTER SET-CONFIG-EPOCH',
+  'CLUSTER SETSLOT',
+  'CLIENT PAUSE',
+  'CLIENT UNPAUSE',
+  'CLIENT UNBLOCK',
+  'BGSAVE',
+  'BGREWRITEAOF',
+  'FAILOVER',
+  'REPLICAOF',
+  'MODULE LOAD',
+  'MODULE LOADEX',
+  'MODULE UNLOAD',
+];
 const CLUSTER_REFUSALS = new Map<string, string>([
   ['SCAN', 'SCAN cursors belong to one node; use cluster.scanIterator(), or scan each of cluster.masterClients().'],
   ['SELECT', 'SELECT is not available in Redis Cluster (only database 0).'],
@@ -625,6 +673,57 @@ const CLUSTER_REFUSALS = new Map<string, string>([
   ['MOVE', 'MOVE is not available in Redis Cluster (only database 0).'],
   ['WAIT', `WAIT ${WAIT_ADVICE}`],
   ['WAITAOF', `WAITAOF ${WAIT_ADVICE}`],
+  ...NODE_COMMANDS.map(
+    (name) =>
+      [
+        name,
+        `${name} acts on the node that runs it: run it on that node's client, ` +
+          "cluster.nodeClient('host:port') (addresses as cluster.shards() lists them), or on each of cluster.masterClients().",
+      ] as const,
+  ),
+]);
+
+/** Keyless commands about one hash slot: the argument holding it. */
+const SLOT_ARGS = new Map<string, number>([
+  ['CLUSTER COUNTKEYSINSLOT', 2],
+  ['CLUSTER GETKEYSINSLOT', 2],
+]);
+
+type RefusalReader = (args: readonly RedisArg[]) => string | undefined;
+
+/** Calls respool refuses on every path, pinned connections included, because they would break the connection. */
+const REFUSALS = new Map<string, RefusalReader>([
+  [
+    'SCRIPT DEBUG',
+    (args) =>
+      isWord(args[2], 'NO')
+        ? undefined
+        : 'SCRIPT DEBUG is not supported: it turns the connection into an interactive Lua debugging session, ' +
+          'whose replies respool cannot match to commands. Debug scripts with redis-cli --ldb.',
+  ],
+  [
+    'CLIENT REPLY',
+    (args) =>
+      isWord(args[2], 'ON')
+        ? undefined
+        : 'CLIENT REPLY OFF and SKIP are not supported: the server would skip replies, and respool matches every ' +
+          'reply to the command that asked for it, so later replies would reach the wrong callers. ' +
+          'To send commands without waiting for each reply, use a pipeline and ignore its results.',
+  ],
+  ...['SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE', 'UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE'].map(
+    (name): [string, RefusalReader] => [
+      name,
+      () =>
+        `${name} turns its connection into a pub/sub stream that no longer answers commands one reply each. ` +
+        'Use client.subscribe(), client.psubscribe() or client.ssubscribe(): they keep a connection for that.',
+    ],
+  ),
+  [
+    'MONITOR',
+    () =>
+      "MONITOR turns its connection into a stream of the server's commands, which no longer answers commands " +
+      'one reply each. Use redis-cli MONITOR.',
+  ],
 ]);
 
 function numberOf(arg: RedisArg | undefined): number {
@@ -706,12 +805,20 @@ function makeEntry(row: Row, subcommands: Map<string, Entry> | undefined): Entry
   }
   const fanOut = FAN_OUT.get(name);
   if (fanOut !== undefined) spec.fanOut = Object.freeze(fanOut);
-  const refusal = CLUSTER_REFUSALS.get(name);
-  if (refusal !== undefined) spec.clusterRefusal = refusal;
+  const clusterRefusal = CLUSTER_REFUSALS.get(name);
+  if (clusterRefusal !== undefined) spec.clusterRefusal = clusterRefusal;
+  const slotArg = SLOT_ARGS.get(name);
+  if (slotArg !== undefined) spec.slotArg = slotArg;
+  const refusal = REFUSALS.get(name);
+  if (refusal !== undefined) spec.refusal = refusal;
   if (keyColumn !== undefined) spec.keySpecs = Object.freeze(Array.isArray(keyColumn) ? keyColumn : [keyColumn]);
   Object.freeze(spec);
   ALL_SPECS.push(spec);
-  const raw = blockMs === undefined ? Object.freeze({ name, flags: spec.flags, blockMs: undefined, state }) : undefined;
+  // Shared when nothing in it depends on the arguments.
+  const raw =
+    blockMs === undefined && refusal === undefined
+      ? Object.freeze({ name, flags: spec.flags, blockMs: undefined, state })
+      : undefined;
   return { spec, raw, subcommands };
 }
 
@@ -745,7 +852,7 @@ function buildRegistry(): void {
   const known = new Set(ALL_SPECS.map((s) => s.name));
   const orphans = [
     ...subRows.keys(),
-    ...[STATE_EFFECTS, BLOCK_READERS, FAN_OUT, CLUSTER_REFUSALS].flatMap((m) => [...m.keys()]),
+    ...[STATE_EFFECTS, BLOCK_READERS, FAN_OUT, CLUSTER_REFUSALS, SLOT_ARGS, REFUSALS].flatMap((m) => [...m.keys()]),
   ];
   for (const name of orphans) {
     if (!known.has(name)) throw new Error(`Command registry: ${name} is not in the table.`);
@@ -834,9 +941,19 @@ export function describeRaw(args: readonly RedisArg[]): RawCommandInfo {
     return { name: upperName(args[0]), flags: CommandFlags.NONE, blockMs: undefined, state: undefined };
   if (entry.raw !== undefined) return entry.raw;
   const spec = entry.spec;
-  const blockMs = spec.blockMs!(args);
+  const blockMs = spec.blockMs?.(args);
   const flags = blockMs === undefined ? spec.flags & ~CommandFlags.BLOCKING : spec.flags;
-  return { name: spec.name, flags, blockMs, state: spec.state };
+  const refusal = spec.refusal?.(args);
+  const info = { name: spec.name, flags, blockMs, state: spec.state };
+  return refusal === undefined ? info : { ...info, refusal };
+}
+
+/** The hash slot a keyless command is about (CLUSTER COUNTKEYSINSLOT 42 → 42), when it names a valid one. */
+export function slotArgOf(args: readonly RedisArg[]): number | undefined {
+  const index = resolve(args)?.spec.slotArg;
+  if (index === undefined) return undefined;
+  const slot = numberOf(args[index]);
+  return Number.isInteger(slot) && slot >= 0 && slot < 16384 ? slot : undefined;
 }
 
 function upperName(arg: RedisArg | undefined): string {

@@ -17,7 +17,8 @@ import {
   type FieldValues,
   type KeyOrKeys,
 } from './arguments.js';
-import { asString, setField, toArray, toNumber, toNumberArray, toStringRecord } from './decoders.js';
+import { asString, setField, toArray, toBoolean, toNumber, toNumberArray, toStringRecord } from './decoders.js';
+import { mapEntries, stringList } from './reply-records.js';
 
 /** One client connection as CLIENT LIST / CLIENT INFO describe it (`id`, `addr`, `name`, `db`, `cmd`, …), all strings. */
 export type ClientInfo = Record<string, string>;
@@ -47,6 +48,7 @@ export interface ClientKillFilters {
 }
 
 const CLIENT_LIST_OPTIONS = optionKeys(['type', 'ids']);
+const CLIENT_TRACKING_OPTIONS = optionKeys(['redirect', 'prefixes'], ['bcast', 'optIn', 'optOut', 'noLoop']);
 const CLIENT_KILL_FILTERS = optionKeys(['id', 'type', 'user', 'addr', 'laddr', 'maxAge'], ['skipMe']);
 const MEMORY_USAGE_OPTIONS = optionKeys(['samples']);
 
@@ -145,6 +147,149 @@ export function clientGetName(): Command<string | null> {
   return { args: ['CLIENT', 'GETNAME'], decode: undefined, flags: READONLY };
 }
 
+/** CLIENT TRACKINGINFO: the calling connection's tracking mode. */
+export interface ClientTrackingInfo {
+  /** `['off']`, or `['on', 'bcast', 'optin', 'noloop', 'broken_redirect', …]`. */
+  flags: string[];
+  /** The client id invalidations go to: 0 (this connection, RESP3), -1 when not tracking. */
+  redirect: number;
+  /** The prefixes tracked in BCAST mode. */
+  prefixes: string[];
+}
+
+/** CLIENT TRACKING options (see the Redis docs on client-side caching). */
+export interface ClientTrackingOptions {
+  /** Send invalidations to this client id (a RESP2 connection subscribed to `__redis__:invalidate`). */
+  redirect?: number;
+  /** With `bcast`: only keys starting with these prefixes. */
+  prefixes?: KeyOrKeys;
+  /** Invalidate by prefix for every key written, read or not. */
+  bcast?: boolean;
+  /** Track only the reads that follow `clientCaching(true)`. */
+  optIn?: boolean;
+  /** Track every read except those that follow `clientCaching(false)`. */
+  optOut?: boolean;
+  /** No invalidations for keys this connection itself modified. */
+  noLoop?: boolean;
+}
+
+/** `CLIENT PAUSE timeoutMs [WRITE|ALL]`: holds the server's clients (writes only, with WRITE) for that long. */
+export function clientPause(timeout: number, mode?: 'WRITE' | 'ALL'): Command<'OK'> {
+  const args: RedisArg[] = ['CLIENT', 'PAUSE', timeoutMs('clientPause timeout', timeout)];
+  if (mode !== undefined) args.push(oneOf('clientPause mode', mode, ['WRITE', 'ALL']));
+  return { args, decode: undefined, flags: NONE };
+}
+
+/** `CLIENT UNPAUSE`: ends a CLIENT PAUSE early. */
+export function clientUnpause(): Command<'OK'> {
+  return { args: ['CLIENT', 'UNPAUSE'], decode: undefined, flags: NONE };
+}
+
+/**
+ * `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: ends the blocking command of another connection, as if it timed out
+ * (or with an UNBLOCKED error); true when that connection was blocked.
+ */
+export function clientUnblock(clientId: number | bigint, mode?: 'TIMEOUT' | 'ERROR'): Command<boolean> {
+  const args: RedisArg[] = ['CLIENT', 'UNBLOCK', integer('clientUnblock clientId', clientId, 0)];
+  if (mode !== undefined) args.push(oneOf('clientUnblock mode', mode, ['TIMEOUT', 'ERROR']));
+  return { args, decode: toBoolean, flags: NONE };
+}
+
+/** `CLIENT GETREDIR`: the client id tracking invalidations go to (0: this connection; -1: not tracking). */
+export function clientGetRedir(): Command<number> {
+  return { args: ['CLIENT', 'GETREDIR'], decode: undefined, flags: READONLY };
+}
+
+/** `CLIENT TRACKINGINFO`: the calling connection's tracking mode. */
+export function clientTrackingInfo(): Command<ClientTrackingInfo> {
+  return { args: ['CLIENT', 'TRACKINGINFO'], decode: decodeTrackingInfo, flags: READONLY };
+}
+
+function decodeTrackingInfo(reply: RespValue): ClientTrackingInfo {
+  const info: ClientTrackingInfo = { flags: [], redirect: -1, prefixes: [] };
+  for (const [field, value] of mapEntries(reply)) {
+    if (field === 'flags') info.flags = stringList(value);
+    else if (field === 'redirect') info.redirect = toNumber(value);
+    else if (field === 'prefixes') info.prefixes = stringList(value);
+  }
+  return info;
+}
+
+// Connection state: these builders' methods exist on pinned connections only (`client.withConn`).
+
+/** `CLIENT NO-EVICT ON|OFF`: spares this connection from client eviction (`maxmemory-clients`). */
+export function clientNoEvict(on: boolean): Command<'OK'> {
+  return { args: ['CLIENT', 'NO-EVICT', onOff('clientNoEvict on', on)], decode: undefined, flags: CONNECTION_STATE };
+}
+
+/** `CLIENT NO-TOUCH ON|OFF` (Redis ≥ 7.2): this connection's reads leave keys' LRU/LFU access time alone. */
+export function clientNoTouch(on: boolean): Command<'OK'> {
+  return { args: ['CLIENT', 'NO-TOUCH', onOff('clientNoTouch on', on)], decode: undefined, flags: CONNECTION_STATE };
+}
+
+/** `CLIENT CACHING YES|NO`: whether the next read is tracked (after `clientTracking` with optIn or optOut). */
+export function clientCaching(yes: boolean): Command<'OK'> {
+  if (typeof yes !== 'boolean') invalid('clientCaching yes', 'true or false', yes);
+  return { args: ['CLIENT', 'CACHING', yes ? 'YES' : 'NO'], decode: undefined, flags: CONNECTION_STATE };
+}
+
+/**
+ * `CLIENT SETINFO LIB-NAME|LIB-VER value` (Redis ≥ 7.2): the library name or version CLIENT LIST shows for
+ * this connection. respool sets both during the handshake.
+ */
+export function clientSetInfo(attribute: 'LIB-NAME' | 'LIB-VER', value: string): Command<'OK'> {
+  const args = [
+    'CLIENT',
+    'SETINFO',
+    oneOf('clientSetInfo attribute', attribute, ['LIB-NAME', 'LIB-VER']),
+    printable('clientSetInfo value', value),
+  ];
+  return { args, decode: undefined, flags: CONNECTION_STATE };
+}
+
+/** `CLIENT TRACKING ON|OFF [options]`: server-assisted client-side caching for this connection. */
+export function clientTracking(on: boolean, options?: ClientTrackingOptions): Command<'OK'> {
+  checkOptions('clientTracking', options, CLIENT_TRACKING_OPTIONS);
+  const args: RedisArg[] = ['CLIENT', 'TRACKING', onOff('clientTracking on', on)];
+  if (options !== undefined) {
+    if (options.optIn === true && options.optOut === true) {
+      invalid('clientTracking options', 'at most one of optIn, optOut', options);
+    }
+    if (options.prefixes !== undefined && options.bcast !== true) {
+      invalid(
+        'clientTracking options.prefixes',
+        'given with bcast: true (Redis tracks prefixes in BCAST mode only)',
+        options.prefixes,
+      );
+    }
+    if (options.redirect !== undefined)
+      args.push('REDIRECT', integer('clientTracking options.redirect', options.redirect, 0));
+    if (options.prefixes !== undefined) {
+      const prefixes: RedisArg[] = [];
+      pushValues(prefixes, options.prefixes, 'clientTracking options.prefixes');
+      for (const prefix of prefixes) args.push('PREFIX', prefix);
+    }
+    if (options.bcast === true) args.push('BCAST');
+    if (options.optIn === true) args.push('OPTIN');
+    if (options.optOut === true) args.push('OPTOUT');
+    if (options.noLoop === true) args.push('NOLOOP');
+  }
+  return { args, decode: undefined, flags: CONNECTION_STATE };
+}
+
+function onOff(name: string, on: boolean): 'ON' | 'OFF' {
+  if (typeof on !== 'boolean') invalid(name, 'true or false', on);
+  return on ? 'ON' : 'OFF';
+}
+
+/** Printable ASCII without spaces: what Redis accepts in CLIENT SETINFO values. */
+function printable(name: string, value: string): string {
+  if (typeof value !== 'string' || !/^[!-~]+$/.test(value)) {
+    invalid(name, 'a non-empty string of printable ASCII without spaces', value);
+  }
+  return value;
+}
+
 /** `SELECT db`: changes connection state; only on a pinned connection (use the `db` option otherwise). */
 export function select(db: number): Command<'OK'> {
   return { args: ['SELECT', integer('select db', db, 0)], decode: undefined, flags: CONNECTION_STATE };
@@ -200,6 +345,11 @@ export function configSet(parameterOrParameters: string | FieldValues, value?: R
 
 export function configResetStat(): Command<'OK'> {
   return { args: ['CONFIG', 'RESETSTAT'], decode: undefined, flags: NONE };
+}
+
+/** `CONFIG REWRITE`: writes the running configuration back to the server's config file. */
+export function configRewrite(): Command<'OK'> {
+  return { args: ['CONFIG', 'REWRITE'], decode: undefined, flags: NONE };
 }
 
 /** `WAIT numReplicas timeoutMs`: how many replicas acknowledged earlier writes (0 ms waits forever). */

@@ -1,11 +1,14 @@
 /**
  * Sample arguments for every typed method, and the commands they build. The registry unit test checks the
  * built commands' flags and keys against the registry; the command-coverage test reads which Redis commands
- * the typed methods emit. A method added to CommandSet without samples fails to compile here.
+ * the typed methods emit. A method added to CommandSet (or to PinnedCommands, for connection-state commands)
+ * without samples fails to compile here.
  */
 import assert from 'node:assert/strict';
 import type { Command } from '../../src/commands/command.js';
 import { CommandSet } from '../../src/commands/command-set.js';
+import type { AsyncCommands } from '../../src/client/async-commands.js';
+import { PinnedCommands } from '../../src/client/pinned-commands.js';
 
 /** Records the Command each method builds. */
 export class Recorder extends CommandSet<'chain'> {
@@ -29,6 +32,7 @@ export type MethodName = Exclude<
 export type Samples = { [M in MethodName]: readonly Parameters<Recorder[M]>[] };
 
 const S = { key: 's', id: '$' };
+const NODE_ID = 'e9e2d4e358f82df8735fecf76f6aa1d8ffa985f7';
 
 /** Sample arguments for every method; a method without samples fails to compile and fails the test below. */
 export const SAMPLES: Samples = {
@@ -351,9 +355,7 @@ export const SAMPLES: Samples = {
   clientList: [[], [{ type: 'normal' }]],
   clientInfo: [[]],
   clientKill: [[{ id: 5, skipMe: true }]],
-  clientSetName: [['worker']],
   clientGetName: [[]],
-  select: [[1]],
   dbSize: [[]],
   flushDb: [[], ['SYNC']],
   flushAll: [['ASYNC']],
@@ -365,6 +367,95 @@ export const SAMPLES: Samples = {
   waitAof: [[1, 0, 100]],
   lastSave: [[]],
   memoryUsage: [['k', { samples: 5 }]],
+  clientPause: [[100], [100, 'WRITE']],
+  clientUnpause: [[]],
+  clientUnblock: [[7], [7n, 'ERROR']],
+  clientGetRedir: [[]],
+  clientTrackingInfo: [[]],
+  configRewrite: [[]],
+  role: [[]],
+  bgSave: [[], [{ schedule: true }]],
+  bgRewriteAof: [[]],
+  replicaOf: [['10.0.0.1', 6379]],
+  replicaOfNoOne: [[]],
+  failover: [[], [{ to: { host: 'h', port: 1, force: true }, timeout: 100 }], [{ abort: true }]],
+  moduleList: [[]],
+  moduleLoad: [['/m.so'], ['/m.so', ['a', 1]]],
+  moduleLoadEx: [['/m.so', { configs: { c: 'v' }, args: ['a'] }]],
+  moduleUnload: [['m']],
+  latencyDoctor: [[]],
+  latencyGraph: [['command']],
+  latencyHistogram: [[], [['set', 'get']]],
+  latencyHistory: [['command']],
+  latencyLatest: [[]],
+  latencyReset: [[], ['command']],
+  memoryDoctor: [[]],
+  memoryMallocStats: [[]],
+  memoryPurge: [[]],
+  memoryStats: [[]],
+  slowlogGet: [[], [-1]],
+  slowlogLen: [[]],
+  slowlogReset: [[]],
+  lolwut: [[], [5]],
+  commandCount: [[]],
+  commandDocs: [[], [['get', 'set']]],
+  commandGetKeys: [[['SET', 'k', 'v']]],
+  commandGetKeysAndFlags: [[['LMOVE', 'a', 'b', 'LEFT', 'RIGHT']]],
+  commandInfo: [[], ['get']],
+  commandList: [[], [{ aclCat: 'read' }]],
+  aclCat: [[], ['read']],
+  aclDelUser: [[['a', 'b']]],
+  aclDryRun: [['u', ['GET', 'k']]],
+  aclGenPass: [[], [64]],
+  aclGetUser: [['u']],
+  aclList: [[]],
+  aclLoad: [[]],
+  aclLog: [[], [5]],
+  aclLogReset: [[]],
+  aclSave: [[]],
+  aclSetUser: [['u'], ['u', ['on', '>pw', '~k*', '+get']]],
+  aclUsers: [[]],
+  aclWhoAmI: [[]],
+  clusterInfo: [[]],
+  clusterNodes: [[]],
+  clusterShards: [[]],
+  clusterSlots: [[]],
+  clusterKeySlot: [['k']],
+  clusterReplicas: [[NODE_ID]],
+  clusterCountKeysInSlot: [[42]],
+  clusterGetKeysInSlot: [[42, 10]],
+  clusterMyId: [[]],
+  clusterMyShardId: [[]],
+  clusterLinks: [[]],
+  clusterCountFailureReports: [[NODE_ID]],
+  clusterAddSlots: [[1], [[1, 2]]],
+  clusterAddSlotsRange: [
+    [[0, 10]],
+    [
+      [
+        [0, 10],
+        [20, 30],
+      ],
+    ],
+  ],
+  clusterDelSlots: [[1]],
+  clusterDelSlotsRange: [[[0, 10]]],
+  clusterFlushSlots: [[]],
+  clusterFailover: [[], ['FORCE']],
+  clusterForget: [[NODE_ID]],
+  clusterMeet: [
+    ['10.0.0.1', 6379],
+    ['10.0.0.1', 6379, 16379],
+  ],
+  clusterReplicate: [[NODE_ID]],
+  clusterReset: [[], ['HARD']],
+  clusterSaveConfig: [[]],
+  clusterSetSlot: [
+    [42, 'MIGRATING', NODE_ID],
+    [42, 'STABLE'],
+  ],
+  clusterBumpEpoch: [[]],
+  clusterSetConfigEpoch: [[1]],
   publish: [['ch', 'msg']],
   sPublish: [['ch', 'msg']],
   pubsubChannels: [[], ['news.*']],
@@ -374,16 +465,52 @@ export const SAMPLES: Samples = {
   pubsubShardNumSub: [['a']],
 };
 
-export function builtCommands(): { label: string; command: Command }[] {
-  const recorder = new Recorder();
+/** Records the Command each pinned-only method builds. */
+export class PinnedRecorder extends PinnedCommands {
+  private last: Command | undefined;
+  protected submit<T>(command: Command<T>): Promise<T> {
+    this.last = command;
+    return Promise.resolve(undefined as T);
+  }
+  take(): Command | undefined {
+    const command = this.last;
+    this.last = undefined;
+    return command;
+  }
+}
+
+type PinnedMethodName = Exclude<keyof PinnedRecorder, keyof Recorder | keyof AsyncCommands | 'take'>;
+type PinnedSamples = { [M in PinnedMethodName]: readonly Parameters<PinnedRecorder[M]>[] };
+
+/** Sample arguments for the methods only pinned connections have (connection-state commands). */
+export const PINNED_SAMPLES: PinnedSamples = {
+  select: [[1]],
+  clientSetName: [['worker']],
+  clientSetInfo: [['LIB-NAME', 'app']],
+  clientNoEvict: [[true], [false]],
+  clientNoTouch: [[true]],
+  clientTracking: [[true], [true, { bcast: true, prefixes: ['a:', 'b:'], noLoop: true }], [false]],
+  clientCaching: [[true]],
+};
+
+/** Calls every method of `samples` on `recorder` with each of its sample arguments: the commands built. */
+export function record(
+  recorder: { take(): Command | undefined },
+  samples: Readonly<Record<string, readonly (readonly unknown[])[]>>,
+): { label: string; command: Command }[] {
   const out: { label: string; command: Command }[] = [];
-  for (const [method, samples] of Object.entries(SAMPLES) as [MethodName, readonly unknown[][]][]) {
-    for (const sample of samples) {
-      (recorder[method] as (...args: unknown[]) => unknown)(...sample);
+  for (const [method, list] of Object.entries(samples)) {
+    for (const sample of list) {
+      void (recorder as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!(...sample);
       const command = recorder.take();
       assert.ok(command !== undefined, `${method} built no command`);
       out.push({ label: `${method} → ${command.args.map(String).join(' ')}`, command });
     }
   }
   return out;
+}
+
+/** Every typed method's commands: the shared ones (CommandSet) and the pinned-only ones. */
+export function builtCommands(): { label: string; command: Command }[] {
+  return [...record(new Recorder(), SAMPLES), ...record(new PinnedRecorder(), PINNED_SAMPLES)];
 }

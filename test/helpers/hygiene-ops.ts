@@ -15,6 +15,7 @@
 import { inspect, isDeepStrictEqual } from 'node:util';
 import {
   AbortError,
+  commands,
   InvalidArgumentError,
   RedisError,
   ReplyError,
@@ -808,10 +809,13 @@ function stateArgs(command: StateCommand, ctx: OpContext, protocol: 2 | 3): stri
 /** A connection-state command through the promise API (the client or a pinned connection). */
 function invokeState(c: Commands, command: StateCommand, ctx: OpContext, protocol: 2 | 3): unknown {
   switch (command) {
+    // Typed on pinned connections only; the shared client gets the same command raw.
     case 'select':
-      return c.select(1);
+      return 'select' in c ? (c as PinnedConnection).select(1) : c.sendCommand(['SELECT', '1']);
     case 'setname':
-      return c.clientSetName('hyg-renamed');
+      return 'clientSetName' in c
+        ? (c as PinnedConnection).clientSetName('hyg-renamed')
+        : c.sendCommand(['CLIENT', 'SETNAME', 'hyg-renamed']);
     case 'watch':
       return (c as unknown as PinnedConnection).watch(ctx.watchKey);
     default:
@@ -903,8 +907,8 @@ function buildBatch(
         case 'state': {
           built.hasState = true;
           const command = entry.command;
-          if (command === 'select') batch.select(1);
-          else if (command === 'setname') batch.clientSetName('hyg-renamed');
+          if (command === 'select') batch.add(commands.select(1));
+          else if (command === 'setname') batch.add(commands.clientSetName('hyg-renamed'));
           else batch.sendCommand(stateArgs(command, ctx, protocol));
           built.slots.push({ check: 'answered', label: command });
           if (command === 'multi-raw' || command === 'subscribe-raw' || command === 'hello-raw') {

@@ -5,16 +5,27 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { CommandFlags } from '../../src/commands/command.js';
 import { CommandSet } from '../../src/commands/command-set.js';
+import { PinnedCommands } from '../../src/client/pinned-commands.js';
 import {
   DEFAULT_CACHED_COMMANDS,
   commandSpec,
   commandSpecs,
   describeRaw,
   keysOf,
+  slotArgOf,
   type StateEffect,
 } from '../../src/commands/registry.js';
+import { rawCommand } from '../../src/commands/raw.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { fanOutOf, keysOfArgs, refusedInCluster } from '../../src/cluster/command-keys.js';
-import { SAMPLES, builtCommands } from '../helpers/command-samples.js';
+import {
+  PINNED_SAMPLES,
+  PinnedRecorder,
+  Recorder,
+  SAMPLES,
+  builtCommands,
+  record,
+} from '../helpers/command-samples.js';
 import type { RedisArg } from '../../src/resp/types.js';
 
 const F = CommandFlags;
@@ -327,6 +338,63 @@ describe('command registry: cluster', () => {
     assert.match(refusedInCluster(['WAITAOF', 1, 0, 0]) ?? '', /withConn/);
     assert.equal(refusedInCluster(['GET', 'k']), undefined);
   });
+
+  test('commands acting on one node are refused cluster-wide, with the way to reach that node', () => {
+    for (const args of [
+      ['CLUSTER', 'MEET', 'h', 1],
+      ['cluster', 'setslot', 1, 'STABLE'],
+      ['CLUSTER', 'MYID'],
+      ['CLUSTER', 'LINKS'],
+      ['CLIENT', 'PAUSE', 10],
+      ['BGSAVE'],
+      ['REPLICAOF', 'NO', 'ONE'],
+    ]) {
+      assert.match(refusedInCluster(args) ?? '', /cluster\.nodeClient\('host:port'\)/, args.join(' '));
+    }
+    for (const args of [
+      ['CLUSTER', 'INFO'],
+      ['CLUSTER', 'SHARDS'],
+      ['CLUSTER', 'KEYSLOT', 'k'],
+      ['LATENCY', 'LATEST'],
+    ]) {
+      assert.equal(refusedInCluster(args), undefined, args.join(' '));
+    }
+  });
+
+  test('per-node settings change on every node; slot commands name their slot', () => {
+    assert.deepEqual(fanOutOf(['CONFIG', 'REWRITE']), { nodes: 'all', merge: 'all' });
+    assert.deepEqual(fanOutOf(['acl', 'setuser', 'u', 'on']), { nodes: 'all', merge: 'all' });
+    assert.deepEqual(fanOutOf(['ACL', 'DELUSER', 'u']), { nodes: 'all', merge: 'all' });
+    assert.deepEqual(fanOutOf(['LATENCY', 'RESET']), { nodes: 'all', merge: 'sum' });
+    assert.equal(fanOutOf(['ACL', 'GETUSER', 'u']), undefined);
+    assert.equal(slotArgOf(['CLUSTER', 'COUNTKEYSINSLOT', 42]), 42);
+    assert.equal(slotArgOf(['cluster', 'getkeysinslot', '16383', '10']), 16383);
+    assert.equal(slotArgOf(['CLUSTER', 'COUNTKEYSINSLOT', 16384]), undefined, 'not a slot: the server says why');
+    assert.equal(slotArgOf(['CLUSTER', 'COUNTKEYSINSLOT', 'x']), undefined);
+    assert.equal(slotArgOf(['CLUSTER', 'KEYSLOT', 42]), undefined);
+    assert.equal(slotArgOf(['GET', 42]), undefined);
+  });
+});
+
+describe('command registry: refusals on every path', () => {
+  test('SCRIPT DEBUG YES/SYNC and CLIENT REPLY OFF/SKIP are refused with the reason; NO and ON pass', () => {
+    assert.match(describeRaw(['SCRIPT', 'DEBUG', 'YES']).refusal ?? '', /redis-cli --ldb/);
+    assert.match(describeRaw(['script', 'debug', 'sync']).refusal ?? '', /Lua debugging/);
+    assert.equal(describeRaw(['SCRIPT', 'DEBUG', 'NO']).refusal, undefined);
+    assert.match(describeRaw(['CLIENT', 'REPLY', 'OFF']).refusal ?? '', /wrong callers/);
+    assert.match(describeRaw(['client', 'reply', Buffer.from('skip')]).refusal ?? '', /pipeline/);
+    assert.equal(describeRaw(['CLIENT', 'REPLY', 'ON']).refusal, undefined);
+    assert.equal('refusal' in describeRaw(['GET', 'k']), false);
+    assert.throws(
+      () => rawCommand(['SCRIPT', 'DEBUG', 'YES'], false),
+      (err: unknown) => {
+        assert.ok(err instanceof InvalidArgumentError);
+        assert.match(err.message, /^sendCommand\(\): SCRIPT DEBUG is not supported/);
+        return true;
+      },
+    );
+    assert.equal(rawCommand(['CLIENT', 'REPLY', 'ON'], false).state, 'reply');
+  });
 });
 
 // ---- The typed builders agree with the registry (samples: test/helpers/command-samples.ts) ----
@@ -339,6 +407,28 @@ describe('typed builders agree with the registry', () => {
     const missing = methods.filter((m) => !(m in SAMPLES));
     assert.deepEqual(missing, [], 'add sample arguments for these methods to SAMPLES');
     assert.ok(methods.length >= 200);
+    const pinned = Object.getOwnPropertyNames(PinnedCommands.prototype).filter((n) => n !== 'constructor');
+    assert.deepEqual(
+      pinned.filter((m) => !(m in PINNED_SAMPLES)),
+      [],
+      'add sample arguments for these methods to PINNED_SAMPLES',
+    );
+  });
+
+  test('connection-state commands are typed on pinned connections only', () => {
+    const shared = new Set(Object.getOwnPropertyNames(CommandSet.prototype));
+    for (const { label, command } of record(new PinnedRecorder(), PINNED_SAMPLES)) {
+      assert.ok((command.flags & F.CONNECTION_STATE) !== 0, `${label} changes connection state`);
+    }
+    for (const method of Object.keys(PINNED_SAMPLES)) assert.equal(shared.has(method), false, method);
+    const sharedState = record(new Recorder(), SAMPLES).filter(
+      ({ command }) => (command.flags & F.CONNECTION_STATE) !== 0,
+    );
+    assert.deepEqual(
+      sharedState.map((c) => c.label),
+      [],
+      'no shared method may build a connection-state command',
+    );
   });
 
   test('READONLY, BLOCKING and CONNECTION_STATE equal the registry; CACHEABLE only where it allows', () => {
