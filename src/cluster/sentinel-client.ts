@@ -18,7 +18,8 @@
  * Other commands fail with their error at once.
  */
 import { CommandView, DispatchingCommands, type CommandDispatcher } from '../client/async-commands.js';
-import { RedisClient } from '../client/client.js';
+import { RedisClient, statefulError } from '../client/client.js';
+import { rawCommand } from '../commands/raw.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
 import { decide, retryBackoff } from '../client/policy.js';
@@ -206,10 +207,10 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
 
   /** @internal sendCommand's path: any command, on the current node; after a failover sent again only if `idempotent`. */
   dispatchRaw(args: RedisArg[], options: (CallOptions & { buffers?: boolean }) | undefined): Promise<unknown> {
-    if (!Array.isArray(args) || args.length === 0) {
-      return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
-    }
-    return this.run({ args, decode: undefined, flags: CommandFlags.NONE }, options, true);
+    // The registry's facts (read-only: may be resent after a failover) and its refusals, as on every path.
+    const command = rawCommand(args, options?.buffers === true);
+    if (command.state !== undefined && command.state !== 'unwatch') return Promise.reject(statefulError(command.name));
+    return this.run(command, options, true);
   }
 
   private run<T>(
