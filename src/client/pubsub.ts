@@ -29,6 +29,7 @@ import type { RespValue } from '../resp/types.js';
 import type { HookRegistry } from './hooks.js';
 import { openConnection } from './open-connection.js';
 import { retryBackoff } from './policy.js';
+import type { Implements } from '../internal/implements.js';
 import { Liveness, ReplyDeadline } from './pubsub-liveness.js';
 import {
   Subscription,
@@ -82,7 +83,7 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-export class Subscriber implements SubscriptionOwner {
+export class Subscriber {
   private readonly topics: Record<SubscriptionKind, Map<string, Topic>> = {
     channel: new Map(),
     pattern: new Map(),
@@ -478,3 +479,6 @@ export class Subscriber implements SubscriptionOwner {
     }
   }
 }
+
+// What `implements SubscriptionOwner` would check (see Implements).
+type _SubscriberContracts = Implements<Subscriber, SubscriptionOwner>;

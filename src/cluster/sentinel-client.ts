@@ -12,6 +12,7 @@
  * Other commands fail with their error at once.
  */
 import { CommandView, DispatchingCommands, type CommandDispatcher } from '../client/async-commands.js';
+import type { Implements } from '../internal/implements.js';
 import { RedisClient } from '../client/client.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
@@ -52,12 +53,10 @@ class ServedNode {
   ) {}
 }
 
-/** A view of the sentinel client whose commands carry fixed per-call options (`sentinel.with({ signal })`). */
-export const SentinelView = CommandView;
-export type SentinelView = CommandView;
-
-export class SentinelClient extends DispatchingCommands implements CommandDispatcher {
+export class SentinelClient extends DispatchingCommands {
+  /** @internal */
   protected readonly core: SentinelClient = this;
+  /** @internal */
   protected readonly callOptions = undefined;
   readonly masterName: string;
   readonly role: 'master' | 'replica';
@@ -141,7 +140,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     return this.served === undefined ? undefined : formatAddress(this.served.address);
   }
 
-  with(options: CallOptions): SentinelView {
+  with(options: CallOptions): CommandView {
     return new CommandView(this, options);
   }
 
@@ -388,6 +387,9 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     await this.close();
   }
 }
+
+// What `implements CommandDispatcher` would check (see Implements).
+type _SentinelClientContracts = Implements<SentinelClient, CommandDispatcher>;
 
 export function createSentinel(options: SentinelOptions): SentinelClient {
   return new SentinelClient(options);

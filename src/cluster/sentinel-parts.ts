@@ -3,20 +3,24 @@
  */
 import type { Command } from '../commands/command.js';
 import { CommandBatch } from '../client/pipeline.js';
-import { InvalidArgumentError } from '../errors.js';
+import type { ExecReplies } from '../commands/command-set.js';
+import { InvalidArgumentError, type ReplyError } from '../errors.js';
 import { redactOptions } from '../options-secrets.js';
 import type { RespValue } from '../resp/types.js';
 import { parseAddress } from './cluster-options.js';
 import type { NodeAddress } from './topology.js';
 
 /** Collects commands, then runs them on the current node's pipeline or transaction. */
-export class SentinelBatch extends CommandBatch {
+export class SentinelBatch<Q = []> extends CommandBatch<Q> {
+  declare readonly '~with': SentinelBatch<this['~next']>;
+
   constructor(private readonly run: (commands: Command[]) => Promise<unknown[]>) {
     super();
   }
 
-  exec(): Promise<unknown[]> {
-    return this.run(this.commands.splice(0));
+  /** Runs on the current master; resolves like the single-node pipeline or transaction. */
+  exec(): Promise<ExecReplies<Q, ReplyError>> {
+    return this.run(this.commands.splice(0)) as Promise<ExecReplies<Q, ReplyError>>;
   }
 }
 
