@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Compile-only type tests (test/types) against the built declarations, with the oldest TypeScript we support
+// (5.0, installed as the `typescript-5.0` alias) and the latest 5.x, both at once. Needs dist/ (npm run build).
+// The compilers are named by path: `npx tsc` may resolve to either package, as both ship a `tsc` bin.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+if (!existsSync(new URL('../dist/index.d.ts', import.meta.url))) {
+  console.error('type tests: dist/index.d.ts is missing; run `npm run build` first.');
+  process.exit(1);
+}
+const compilers = ['typescript-5.0', 'typescript'].map((name) => ({
+  name,
+  version: require(`${name}/package.json`).version,
+  tsc: require.resolve(`${name}/lib/tsc.js`),
+}));
+
+function check({ version, tsc }) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [tsc, '-p', 'test/types'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ version, ok: code === 0, output }));
+  });
+}
+
+const results = await Promise.all(compilers.map(check));
+for (const r of results) {
+  console.log(`type tests with TypeScript ${r.version}: ${r.ok ? 'ok' : 'FAILED'}`);
+  if (!r.ok) console.log(r.output);
+}
+process.exit(results.every((r) => r.ok) ? 0 : 1);
