@@ -15,6 +15,7 @@ interface PackageJson {
   name: string;
   engines: { node: string };
   exports: Record<string, unknown>;
+  typesVersions?: Record<string, Record<string, string[]>>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }

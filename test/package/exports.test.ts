@@ -29,6 +29,18 @@ async function exportedNames(specifier: string, how: 'require' | 'import'): Prom
   return JSON.parse(run.stdout) as string[];
 }
 
+test('every entry of exports follows the pattern: types and default, and a typesVersions line per subpath', () => {
+  const pkg = packageJson();
+  const typesVersions = pkg.typesVersions?.['*'] ?? {};
+  for (const [key, entry] of Object.entries(pkg.exports)) {
+    if (key === './package.json') continue;
+    // 'default' (not 'import' alone): require() must find the entry too.
+    assert.deepEqual(Object.keys(entry as object), ['types', 'default'], `exports['${key}']`);
+    const { types } = entry as { types: string };
+    if (key !== '.') assert.deepEqual(typesVersions[key.slice(2)], [types], `typesVersions for '${key}'`);
+  }
+});
+
 test('every subpath of exports loads with require() and with import, with the same names', async () => {
   assert.ok(specifiers.length >= 5, `expected the main entry and its subpaths, got ${specifiers.join(', ')}`);
   await Promise.all(
