@@ -305,6 +305,14 @@ export class RedisClient extends DispatchingCommands {
     return new ScriptRunner(this, definition);
   }
 
+  /**
+   * @internal This client's subscriptions watch in the background and do not keep the process alive (the
+   * sentinel client's watch of master switches: a script that is done must not wait for a failover).
+   */
+  subscribeInBackground(): void {
+    this.subscriber.runInBackground();
+  }
+
   /** Stats of the main pool, with the blocking pool's under `blocking`. */
   poolStats(): ClientPoolStats {
     const stats: ClientPoolStats = this.main.pool.stats();

@@ -102,6 +102,8 @@ export class Subscriber {
   private readonly replyDeadline: ReplyDeadline;
   private holdsPermit = false;
   private closed = false;
+  /** Its connection does not hold the process open (set for the sentinel client's watch of master switches). */
+  private background = false;
   private readonly closing = new AbortController();
   private readonly liveness: Liveness;
 
@@ -132,6 +134,12 @@ export class Subscriber {
           ),
         ),
     );
+  }
+
+  /** @internal Subscriptions from now on watch in the background: they do not keep the process alive. */
+  runInBackground(): void {
+    this.background = true;
+    this.conn?.unref();
   }
 
   async subscribe(
@@ -296,6 +304,7 @@ export class Subscriber {
     conn.pubSubMode = true;
     conn.onPush = (push) => this.handlePush(push);
     conn.owner = { connectionDrained: () => {}, connectionClosed: () => this.handleLost(conn) };
+    if (this.background) conn.unref();
     this.conn = conn;
     this.reconnectAttempt = 0;
     this.liveness.start();

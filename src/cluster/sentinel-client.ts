@@ -328,6 +328,7 @@ export class SentinelClient extends DispatchingCommands {
         maxRetries: 1,
         ...(t.tls !== undefined ? { tls: t.tls } : {}),
       });
+      client.subscribeInBackground(); // its +switch-master watch must not keep a finished script alive
       this.sentinelClients.set(key, client);
     }
     return client;

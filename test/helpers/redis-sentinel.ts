@@ -15,7 +15,7 @@ import { freePort, RedisServer } from './redis-server.js';
 
 export const MASTER_NAME = 'respool-master';
 
-class SentinelProcess {
+export class SentinelProcess {
   private child: ChildProcess | undefined;
   private constructor(
     readonly port: number,

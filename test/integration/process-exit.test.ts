@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from '../helpers/packed.js';
 import { RedisServer } from '../helpers/redis-server.js';
+import { MASTER_NAME, SentinelProcess } from '../helpers/redis-sentinel.js';
 import { waitFor, within } from '../helpers/wait.js';
 
 let server: RedisServer;
@@ -36,8 +37,8 @@ interface Script {
 }
 
 /** Runs an ES module program from the package root, so that `import … from 'respool'` is the built package. */
-function runScript(source: string): Script {
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_PORT: String(server.port) };
+function runScript(source: string, extraEnv: NodeJS.ProcessEnv = {}): Script {
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_PORT: String(server.port), ...extraEnv };
   delete env['NODE_TEST_CONTEXT'];
   delete env['NODE_OPTIONS'];
   const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: ROOT, env });
@@ -130,4 +131,26 @@ test('a live subscription keeps the script alive; unsubscribing lets it exit', a
   await server.rawCommand(['PUBLISH', 'exit:channel', 'hello']);
   await within('the script to exit after unsubscribing', assertExitsByItself(script), EXIT_LIMIT_MS);
   assert.deepEqual(script.lines, ['subscribed', 'message hello']);
+});
+
+test("a sentinel client's script exits by itself: its watch of master switches runs in the background", async () => {
+  const sentinel = await SentinelProcess.start(server.port);
+  try {
+    const script = runScript(
+      `
+      import { createSentinel } from 'respool';
+      const client = createSentinel({
+        sentinels: [{ host: '127.0.0.1', port: Number(process.env.SENTINEL_PORT) }],
+        masterName: '${MASTER_NAME}',
+      });
+      await client.set('exit:sentinel', 'v');
+      console.log(await client.get('exit:sentinel'));
+    `,
+      { SENTINEL_PORT: String(sentinel.port) },
+    );
+    await assertExitsByItself(script);
+    assert.deepEqual(script.lines, ['v']);
+  } finally {
+    await sentinel.stop();
+  }
 });

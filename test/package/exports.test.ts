@@ -94,7 +94,7 @@ test('members marked @internal are stripped from the published declarations', ()
   assert.match(client, /export declare class RedisClient /);
   assert.match(client, /\n {4}pipeline\(\): Pipeline;/);
   const internal =
-    /\n\s+(?:protected )?(retry|flushQueued|abandonBlocking|dispatch|dispatchRaw|discardConnection)(?:<T>)?\(/;
+    /\n\s+(?:protected )?(retry|flushQueued|abandonBlocking|dispatch|dispatchRaw|discardConnection|subscribeInBackground)(?:<T>)?\(/;
   for (const file of files) {
     const found = internal.exec(readFileSync(file, 'utf8'));
     assert.equal(found, null, `${path.relative(installed.packageDir, file)} declares ${found?.[1]}()`);
