@@ -15,7 +15,10 @@ assert.equal(await client.ping(), 'PONG');
 await client.del(['bun:n', 'bun:queue']);
 await client.set('bun:k', 'v', { ex: 60 });
 say('get', await client.get('bun:k'));
-say('incr', await Promise.all([client.incr('bun:n'), client.incr('bun:n'), client.incr('bun:n')]).then((r) => r.join(',')));
+say(
+  'incr',
+  await Promise.all([client.incr('bun:n'), client.incr('bun:n'), client.incr('bun:n')]).then((r) => r.join(',')),
+);
 
 const [value, count, failed] = await client.pipeline().get('bun:k').incr('bun:n').hGetAll('bun:k').exec();
 say('pipeline', value, count, failed instanceof ReplyError ? failed.code : 'no error');
@@ -31,10 +34,12 @@ await publisher.rPush('bun:queue', 'job');
 say('blpop', (await popped)?.element);
 
 const received = new Promise((resolve) => {
-  void client.subscribe('bun:channel', (message) => resolve(message.message)).then(async (subscription) => {
-    await publisher.publish('bun:channel', 'hello');
-    received.then(() => subscription.unsubscribe());
-  });
+  void client
+    .subscribe('bun:channel', (message) => resolve(message.message))
+    .then(async (subscription) => {
+      await publisher.publish('bun:channel', 'hello');
+      received.then(() => subscription.unsubscribe());
+    });
 });
 say('pubsub', await received);
 

@@ -11,12 +11,17 @@ import { ROOT, runChild } from '../helpers/packed.js';
 import { RedisServer } from '../helpers/redis-server.js';
 
 const BUN = path.join(ROOT, 'node_modules', '.bin', 'bun');
-const skip = existsSync(BUN) ? false : 'the bun binary is not installed (npm ci installs it where bun supports the platform)';
+const skip = existsSync(BUN)
+  ? false
+  : 'the bun binary is not installed (npm ci installs it where bun supports the platform)';
 
 let server: RedisServer;
 before(async () => {
   if (skip !== false) return;
-  assert.ok(existsSync(path.join(ROOT, 'dist/index.js')), 'dist/ is missing: run `npm run build` first (npm test does)');
+  assert.ok(
+    existsSync(path.join(ROOT, 'dist/index.js')),
+    'dist/ is missing: run `npm run build` first (npm test does)',
+  );
   server = await RedisServer.start();
 });
 after(() => server?.stop());
