@@ -35,9 +35,13 @@ test('every entry of exports follows the pattern: types and default, and a types
   for (const [key, entry] of Object.entries(pkg.exports)) {
     if (key === './package.json') continue;
     // 'default' (not 'import' alone): require() must find the entry too.
-    assert.deepEqual(Object.keys(entry as object), ['types', 'default'], `exports['${key}']`);
+    const pattern = 'must be { "types": "./dist/….d.ts", "default": "./dist/….js" } (see "//exports" in package.json)';
+    assert.deepEqual(Object.keys(entry as object), ['types', 'default'], `exports['${key}'] ${pattern}`);
     const { types } = entry as { types: string };
-    if (key !== '.') assert.deepEqual(typesVersions[key.slice(2)], [types], `typesVersions for '${key}'`);
+    if (key !== '.') {
+      const line = `"${key.slice(2)}": ["${types}"]`;
+      assert.deepEqual(typesVersions[key.slice(2)], [types], `package.json typesVersions["*"] needs ${line}`);
+    }
   }
 });
 
