@@ -37,6 +37,11 @@ export default tseslint.config(
     },
   },
   {
+    // Compile-only type tests: values exist to be looked at by the compiler, never used.
+    files: ['test/types/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {

@@ -82,11 +82,13 @@ function runLine(r) {
 }
 
 function environment(argv) {
-  const viaNpm = process.env.npm_lifecycle_event === 'bench';
+  const script = process.env.npm_lifecycle_event;
+  const viaNpm = script === 'bench' || script === 'bench:bun';
+  const direct = `${process.versions.bun === undefined ? 'node' : 'bun'} bench/run.mjs`;
   return {
     startedAt: new Date().toISOString(),
-    command: `${viaNpm ? 'npm run bench --' : 'node bench/run.mjs'} ${argv.join(' ')}`.trim().replace(/ --$/, ''),
-    node: process.version,
+    command: `${viaNpm ? `npm run ${script} --` : direct} ${argv.join(' ')}`.trim().replace(/ --$/, ''),
+    node: process.versions.bun === undefined ? process.version : `${process.version} (Bun ${process.versions.bun})`,
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? '?',
     memGB: (os.totalmem() / 2 ** 30).toFixed(0),

@@ -10,7 +10,8 @@ const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
 const files = [];
 function walk(p) {
   if (statSync(p).isDirectory()) {
-    for (const entry of readdirSync(p).sort()) walk(path.join(p, entry));
+    // node_modules: test/types links the package there, back to this checkout.
+    for (const entry of readdirSync(p).sort()) if (entry !== 'node_modules') walk(path.join(p, entry));
   } else if (/\.test\.ts$/.test(p)) files.push(p);
 }
 for (const root of roots.length ? roots : ['test']) walk(root);

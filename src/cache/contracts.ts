@@ -49,6 +49,8 @@ export interface ListenerConnection extends TrackedConnection {
   writeWithoutReply(args: readonly RedisArg[]): void;
   destroy(error: Error): void;
   close(): void;
+  /** Lets the process exit while this connection only listens (optional for test doubles). */
+  unref?(): void;
 }
 
 /** A `maxActiveConns` limiter: the dedicated connection holds one permit while it has a socket. */

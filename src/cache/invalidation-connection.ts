@@ -86,6 +86,7 @@ export class InvalidationConnection {
           return;
         }
         this.conn = conn;
+        conn.unref?.(); // it only listens: it must not keep a finished script alive
         conn.owner = { connectionDrained: () => {}, connectionClosed: () => this.lost(conn) };
         this.state = 'live';
         this.attempt = 0;

@@ -84,7 +84,7 @@ export abstract class AsyncCommands extends CommandSet<'promise'> {
 /** Options of `sendCommand`: the per-call options, and whether bulk strings come back as Buffers. */
 export type RawCallOptions = CallOptions & { buffers?: boolean };
 
-/** Where commands go: the single-node client, the cluster client or the sentinel client. */
+/** @internal Where commands go: the single-node client, the cluster client or the sentinel client. */
 export interface CommandDispatcher {
   dispatch<T>(command: Command<T>, options: CallOptions | undefined): Promise<T>;
   /** Any command given as arguments (`sendCommand`); each dispatcher routes and checks it its own way. */
@@ -93,7 +93,9 @@ export interface CommandDispatcher {
 
 /** Commands sent through a dispatcher with fixed per-call options: the base of every client and its views. */
 export abstract class DispatchingCommands extends AsyncCommands {
+  /** @internal */
   protected abstract readonly core: CommandDispatcher;
+  /** @internal */
   protected abstract readonly callOptions: CallOptions | undefined;
 
   protected submit<T>(command: Command<T>): Promise<T> {
@@ -110,9 +112,12 @@ export abstract class DispatchingCommands extends AsyncCommands {
 
 /** A view whose commands all carry fixed per-call options (`client.with({ signal, timeout })`). */
 export class CommandView extends DispatchingCommands {
+  /** @internal */
   protected readonly core: CommandDispatcher;
+  /** @internal */
   protected readonly callOptions: CallOptions;
 
+  /** @internal Made by `with()`. */
   constructor(core: CommandDispatcher, options: CallOptions) {
     super();
     this.core = core;

@@ -27,6 +27,7 @@ import type { RedisArg } from '../resp/types.js';
 import { CommandView, DispatchingCommands, type CommandDispatcher, type RawCallOptions } from './async-commands.js';
 import { HookRegistry, type Hook, type PoolEventListener, type PoolEventName } from './hooks.js';
 import { openConnection } from './open-connection.js';
+import type { Implements } from '../internal/implements.js';
 import type { Lease } from './lease.js';
 import { BatchWait, PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { Pipeline, Transaction } from './pipeline.js';
@@ -41,14 +42,13 @@ export interface ClientPoolStats extends PoolStats {
   blocking?: PoolStats;
 }
 
-/** A view of the client whose commands carry fixed per-call options (`client.with({ signal })`). */
-export const ClientView = CommandView;
-export type ClientView = CommandView;
-
-export class RedisClient extends DispatchingCommands implements Resender, CommandDispatcher {
+export class RedisClient extends DispatchingCommands {
   readonly options: Readonly<ResolvedClientOptions>;
+  /** @internal */
   readonly maxRetries: number;
+  /** @internal */
   protected readonly core: RedisClient = this;
+  /** @internal */
   protected readonly callOptions = undefined;
   private readonly main: PoolBinding;
   private readonly blocking: PoolBinding | undefined;
@@ -95,7 +95,7 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
   }
 
   /** A view whose commands all use these per-call options. */
-  with(options: CallOptions): ClientView {
+  with(options: CallOptions): CommandView {
     return new CommandView(this, options);
   }
 
@@ -338,6 +338,14 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
     return new ScriptRunner(this, definition);
   }
 
+  /**
+   * @internal This client's subscriptions watch in the background and do not keep the process alive (the
+   * sentinel client's watch of master switches: a script that is done must not wait for a failover).
+   */
+  subscribeInBackground(): void {
+    this.subscriber.runInBackground();
+  }
+
   /** Stats of the main pool, with the blocking pool's under `blocking`. */
   poolStats(): ClientPoolStats {
     const stats: ClientPoolStats = this.main.pool.stats();
@@ -393,6 +401,9 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
 
 /** How often retries waiting for a failing dial gate look at it again (and run its probe when overdue). */
 const GATE_POLL_MS = 50;
+
+// What `implements Resender, CommandDispatcher` would check (see Implements).
+type _RedisClientContracts = Implements<RedisClient, Resender & CommandDispatcher>;
 
 function isSettled(pending: PendingCommand): boolean {
   return pending.settled;

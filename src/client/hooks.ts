@@ -6,6 +6,7 @@
  * Pool events are plain notifications (no 'error' event that must be listened to).
  */
 import type { Command } from '../commands/command.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { CallOptions } from './pending.js';
 
 /** What a dial produced, as hooks see it. */
@@ -56,6 +57,35 @@ export interface PoolEvents {
 export type PoolEventName = keyof PoolEvents;
 export type PoolEventListener<E extends PoolEventName> = (event: PoolEvents[E]) => void;
 
+/** Every event name, once: the record's type makes the list complete. */
+const POOL_EVENT_FLAGS: Record<PoolEventName, true> = {
+  connect: true,
+  close: true,
+  wait: true,
+  poolTimeout: true,
+  dialError: true,
+  stale: true,
+};
+const POOL_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(POOL_EVENT_FLAGS));
+
+/**
+ * Refuses an event nobody emits (`on('error')` would be accepted and never fire) and a listener that is not a
+ * function, naming the method (`on`, `off`) and the events there are.
+ */
+export function checkPoolEvent(method: string, event: unknown, listener: unknown): void {
+  if (typeof event !== 'string' || !POOL_EVENT_NAMES.has(event)) {
+    const shown = typeof event === 'string' ? `'${event}'` : String(event);
+    const hint =
+      event === 'error' ? ' Errors reach the caller of each command; failed dials are reported as dialError.' : '';
+    throw new InvalidArgumentError(
+      `${method}(): unknown event ${shown}. The events are: ${[...POOL_EVENT_NAMES].join(', ')}.${hint}`,
+    );
+  }
+  if (typeof listener !== 'function') {
+    throw new InvalidArgumentError(`${method}('${event}'): the listener must be a function, got ${typeof listener}.`);
+  }
+}
+
 /** The hook chains and event listeners of one client. */
 export class HookRegistry {
   private hooks: Hook[] = [];
@@ -86,12 +116,14 @@ export class HookRegistry {
   }
 
   on<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): void {
+    checkPoolEvent('on', event, listener);
     let set = this.listeners.get(event);
     if (set === undefined) this.listeners.set(event, (set = new Set()));
     set.add(listener);
   }
 
   off<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): void {
+    checkPoolEvent('off', event, listener);
     this.listeners.get(event)?.delete(listener);
   }
 

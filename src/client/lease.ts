@@ -48,6 +48,7 @@ export class Lease implements ConnectionOwner {
   ) {
     this.releaseAsked = kind === 'batch';
     conn.owner = this;
+    conn.ref(); // held: the process waits for its replies (the pool unrefs it again when it comes back idle)
   }
 
   get ended(): boolean {

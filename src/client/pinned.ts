@@ -17,8 +17,10 @@ import { PendingCommand, type CallOptions, type Resender } from './pending.js';
 import { PinnedCommands } from './pinned-commands.js';
 import { Pipeline, Transaction, type PipelineHost } from './pipeline.js';
 import type { PoolBinding } from './pool-binding.js';
+import type { Implements } from '../internal/implements.js';
 
-export class PinnedConnection extends PinnedCommands implements Resender {
+export class PinnedConnection extends PinnedCommands {
+  /** @internal */
   readonly maxRetries = 0;
   private released = false;
 
@@ -86,17 +88,17 @@ export class PinnedConnection extends PinnedCommands implements Resender {
     return new Pipeline(this.binding, this.host, this.lease);
   }
 
-  /** Resender: pinned commands are never retried. */
+  /** @internal Resender: pinned commands are never retried. */
   retry(pending: PendingCommand): void {
     pending.fail(new RedisError('Pinned commands are not retried.', 'ERR_NO_RETRY'));
   }
 
-  /** Resender: an abandoned blocking command makes the connection unusable. */
+  /** @internal Resender: an abandoned blocking command makes the connection unusable. */
   abandonBlocking(): void {
     this.lease.conn.destroy(new RedisError('A blocking command was abandoned by its caller.', 'ERR_ABANDONED'));
   }
 
-  /** Resender: the connection must not go back to the pool. */
+  /** @internal Resender: the connection must not go back to the pool. */
   discardConnection(_pending: PendingCommand, reason: string): void {
     this.lease.discardWhenDone(reason);
   }
@@ -108,3 +110,6 @@ export class PinnedConnection extends PinnedCommands implements Resender {
     this.lease.release();
   }
 }
+
+// What `implements Resender` would check (see Implements).
+type _PinnedContracts = Implements<PinnedConnection, Resender>;

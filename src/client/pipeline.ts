@@ -12,7 +12,7 @@
  */
 import { CommandFlags, type Command } from '../commands/command.js';
 import { checkCommand } from '../commands/arguments.js';
-import { CommandSet } from '../commands/command-set.js';
+import { CommandSet, type ExecReplies, type Queued } from '../commands/command-set.js';
 import { rawCommand } from '../commands/raw.js';
 import { describeRaw } from '../commands/registry.js';
 import type { ReplyHandler } from '../connection/connection.js';
@@ -88,9 +88,14 @@ function readTimeoutFor(command: Command, readTimeout: number): number {
   return readTimeout;
 }
 
-/** Collects commands by chaining typed methods; pipelines and transactions of every client build on it. */
-export abstract class CommandBatch extends CommandSet<'chain'> {
+/**
+ * Collects commands by chaining typed methods; pipelines and transactions of every client build on it.
+ * `Q` is the tuple of the replies queued so far (type-level only: see TypedChain in command-set.ts).
+ */
+export abstract class CommandBatch<Q = []> extends CommandSet<'chain'> {
   protected readonly commands: Command[] = [];
+  declare readonly '~queued': Q;
+  declare readonly '~next': unknown;
 
   /**
    * @param pinned the lease of a pinned connection (withConn): state-changing commands are allowed there.
@@ -107,19 +112,19 @@ export abstract class CommandBatch extends CommandSet<'chain'> {
   }
 
   /** Adds any command; its reply is returned undecoded. */
-  sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
+  sendCommand(args: RedisArg[], options?: { buffers?: boolean }): Queued<this, unknown> {
     const command = rawCommand(args, options?.buffers === true);
     this.admit(command);
     this.commands.push(command);
-    return this;
+    return this as Queued<this, unknown>;
   }
 
   /** Adds a command built elsewhere (`commands.get('k')`, or one a cluster client forwards), decoded as usual. */
-  add(command: Command): this {
+  add<T>(command: Command<T>): Queued<this, T> {
     checkCommand(command, 'add');
     this.admit(command);
     this.commands.push(command);
-    return this;
+    return this as Queued<this, T>;
   }
 
   get length(): number {
@@ -163,7 +168,9 @@ function noteEffects(lease: Lease | undefined, commands: readonly Command[]): vo
   }
 }
 
-export class Pipeline extends CommandBatch {
+export class Pipeline<Q = []> extends CommandBatch<Q> {
+  declare readonly '~with': Pipeline<this['~next']>;
+
   constructor(
     private readonly binding: PoolBinding,
     private readonly host: PipelineHost,
@@ -173,10 +180,10 @@ export class Pipeline extends CommandBatch {
   }
 
   /** Sends every command at once; resolves with one entry per command (its reply or its ReplyError). */
-  exec(): Promise<unknown[]> {
+  exec(): Promise<ExecReplies<Q, ReplyError>> {
     const commands = this.commands.splice(0);
-    if (commands.length === 0) return Promise.resolve([]);
-    return this.host.hooks.wrapPipeline(this.send)(commands, 'pipeline');
+    if (commands.length === 0) return Promise.resolve([] as unknown as ExecReplies<Q, ReplyError>);
+    return this.host.hooks.wrapPipeline(this.send)(commands, 'pipeline') as Promise<ExecReplies<Q, ReplyError>>;
   }
 
   private readonly send = async (commands: readonly Command[]): Promise<unknown[]> => {
@@ -208,7 +215,8 @@ export class Pipeline extends CommandBatch {
   };
 }
 
-export class Transaction extends CommandBatch {
+export class Transaction<Q = []> extends CommandBatch<Q> {
+  declare readonly '~with': Transaction<this['~next']>;
   protected override readonly transactional = true;
 
   constructor(
@@ -224,8 +232,10 @@ export class Transaction extends CommandBatch {
    * (a ReplyError in place for a command that failed at run time). Rejects with WatchError when a
    * watched key changed, or with the server's EXECABORT error when a command was refused while queueing.
    */
-  exec(): Promise<unknown[]> {
-    return this.host.hooks.wrapPipeline(this.send)(this.commands.splice(0), 'multi');
+  exec(): Promise<ExecReplies<Q, ReplyError>> {
+    return this.host.hooks.wrapPipeline(this.send)(this.commands.splice(0), 'multi') as Promise<
+      ExecReplies<Q, ReplyError>
+    >;
   }
 
   private readonly send = async (commands: readonly Command[]): Promise<unknown[]> => {

@@ -87,6 +87,7 @@ export class PoolBinding implements LeaseHost, ConnectionOwner {
     this.active.delete(lease);
     const conn = lease.conn;
     conn.owner = this;
+    conn.unref(); // idle: an idle pool must not keep a finished script alive
     this.pool.put(conn);
   }
 
@@ -152,6 +153,7 @@ export class PoolBinding implements LeaseHost, ConnectionOwner {
       throw err;
     }
     conn.owner = this;
+    conn.unref(); // idle until a lease takes it (a lease refs it in the same tick)
     this.hooks.emit('connect', { id: conn.id, serverId: conn.serverId, address: this.address, pool: this.name });
     return conn;
   }

@@ -29,6 +29,7 @@ import type { RespValue } from '../resp/types.js';
 import type { HookRegistry } from './hooks.js';
 import { openConnection } from './open-connection.js';
 import { retryBackoff } from './policy.js';
+import type { Implements } from '../internal/implements.js';
 import { Liveness, ReplyDeadline } from './pubsub-liveness.js';
 import {
   Subscription,
@@ -82,7 +83,7 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-export class Subscriber implements SubscriptionOwner {
+export class Subscriber {
   private readonly topics: Record<SubscriptionKind, Map<string, Topic>> = {
     channel: new Map(),
     pattern: new Map(),
@@ -101,6 +102,8 @@ export class Subscriber implements SubscriptionOwner {
   private readonly replyDeadline: ReplyDeadline;
   private holdsPermit = false;
   private closed = false;
+  /** Its connection does not hold the process open (set for the sentinel client's watch of master switches). */
+  private background = false;
   private readonly closing = new AbortController();
   private readonly liveness: Liveness;
 
@@ -131,6 +134,12 @@ export class Subscriber implements SubscriptionOwner {
           ),
         ),
     );
+  }
+
+  /** @internal Subscriptions from now on watch in the background: they do not keep the process alive. */
+  runInBackground(): void {
+    this.background = true;
+    this.conn?.unref();
   }
 
   async subscribe(
@@ -295,6 +304,7 @@ export class Subscriber implements SubscriptionOwner {
     conn.pubSubMode = true;
     conn.onPush = (push) => this.handlePush(push);
     conn.owner = { connectionDrained: () => {}, connectionClosed: () => this.handleLost(conn) };
+    if (this.background) conn.unref();
     this.conn = conn;
     this.reconnectAttempt = 0;
     this.liveness.start();
@@ -478,3 +488,6 @@ export class Subscriber implements SubscriptionOwner {
     }
   }
 }
+
+// What `implements SubscriptionOwner` would check (see Implements).
+type _SubscriberContracts = Implements<Subscriber, SubscriptionOwner>;

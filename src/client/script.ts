@@ -37,11 +37,14 @@ export class ScriptRunner {
     this.sha = createHash('sha1').update(this.script).digest('hex');
   }
 
-  /** Runs the script with these keys and arguments; resolves with its raw reply. Bad arguments throw synchronously. */
-  run(keys: RedisArg[] = [], args: RedisArg[] = [], options?: CallOptions): Promise<RespValue> {
+  /**
+   * Runs the script with these keys and arguments; resolves with its raw reply, typed as the caller says
+   * (`run<number>(…)`: the type is not checked at run time). Bad arguments throw synchronously.
+   */
+  run<T = RespValue>(keys: RedisArg[] = [], args: RedisArg[] = [], options?: CallOptions): Promise<T> {
     checkArgList(keys, 'run', 'keys');
     checkArgList(args, 'run', 'args');
-    return this.send(keys, args, options);
+    return this.send(keys, args, options) as Promise<T>;
   }
 
   private async send(keys: RedisArg[], args: RedisArg[], options: CallOptions | undefined): Promise<RespValue> {

@@ -9,8 +9,9 @@
  * replies, connection errors, timeouts and silent nodes (see ClusterRouter), and a periodic refresh.
  */
 import { CommandView, DispatchingCommands, type CommandDispatcher } from '../client/async-commands.js';
+import type { Implements } from '../internal/implements.js';
 import type { ClientPoolStats, RedisClient } from '../client/client.js';
-import type { Hook, PoolEventListener, PoolEventName } from '../client/hooks.js';
+import { checkPoolEvent, type Hook, type PoolEventListener, type PoolEventName } from '../client/hooks.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
 import { statefulError } from '../client/client.js';
@@ -46,13 +47,11 @@ export interface ClusterShardInfo {
   slots: [start: number, end: number][];
 }
 
-/** A view of the cluster whose commands carry fixed per-call options (`cluster.with({ signal })`). */
-export const ClusterView = CommandView;
-export type ClusterView = CommandView;
-
-export class ClusterClient extends DispatchingCommands implements CommandDispatcher {
+export class ClusterClient extends DispatchingCommands {
   readonly options: Readonly<ResolvedClusterOptions>;
+  /** @internal */
   protected readonly core: ClusterClient = this;
+  /** @internal */
   protected readonly callOptions = undefined;
   private readonly router: ClusterRouter;
   private readonly subscriber: MovingSubscriber<ClusterNode>;
@@ -95,7 +94,7 @@ export class ClusterClient extends DispatchingCommands implements CommandDispatc
   }
 
   /** A view whose commands all use these per-call options. */
-  with(options: CallOptions): ClusterView {
+  with(options: CallOptions): CommandView {
     return new CommandView(this, options);
   }
 
@@ -277,11 +276,13 @@ export class ClusterClient extends DispatchingCommands implements CommandDispatc
 
   /** Listens to the pool events of every node client (each event says its node in `address` where it has one). */
   on<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): this {
+    checkPoolEvent('on', event, listener); // here too: with no node yet, no node client would check it
     this.router.nodes.on(event, listener);
     return this;
   }
 
   off<E extends PoolEventName>(event: E, listener: PoolEventListener<E>): this {
+    checkPoolEvent('off', event, listener);
     this.router.nodes.off(event, listener);
     return this;
   }
@@ -349,6 +350,9 @@ function addStats(into: PoolStats, from: PoolStats): void {
     target[key] = (typeof current === 'number' ? current : 0) + value;
   }
 }
+
+// What `implements CommandDispatcher` would check (see Implements).
+type _ClusterClientContracts = Implements<ClusterClient, CommandDispatcher>;
 
 export function createCluster(options: ClusterOptions): ClusterClient {
   return new ClusterClient(options);

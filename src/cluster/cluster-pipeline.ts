@@ -15,24 +15,25 @@
  */
 import { rawCommand } from '../commands/raw.js';
 import { CommandBatch } from '../client/pipeline.js';
+import type { ExecReplies, Queued } from '../commands/command-set.js';
 import { decide } from '../client/policy.js';
-import { AskError, ClientClosedError, InvalidArgumentError } from '../errors.js';
+import { AskError, ClientClosedError, InvalidArgumentError, type RedisError, type ReplyError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 import { fanOutOf, keysOfArgs, refusedInCluster, slotOfKeyless } from './command-keys.js';
 import type { ClusterNode } from './nodes.js';
 import { asNodeFailure, commonSlot, failedBeforeSending, makeJob, nodeLeftError, type Job } from './job.js';
 import { movedOf, type ClusterRouter } from './router.js';
 
-abstract class ClusterBatch extends CommandBatch {
+abstract class ClusterBatch<Q> extends CommandBatch<Q> {
   constructor(protected readonly router: ClusterRouter) {
     super();
   }
 
   /** Adds any command; its keys are found by the command-key table, its reply is returned undecoded. */
-  override sendCommand(args: RedisArg[], options?: { buffers?: boolean }): this {
+  override sendCommand(args: RedisArg[], options?: { buffers?: boolean }): Queued<this, unknown> {
     const raw = rawCommand(args, options?.buffers === true);
     const keys = keysOfArgs(args);
-    return this.add(keys === undefined ? raw : { ...raw, keys });
+    return this.add<unknown>(keys === undefined ? raw : { ...raw, keys });
   }
 }
 
@@ -45,9 +46,18 @@ interface Entry {
   repick: boolean;
 }
 
-export class ClusterPipeline extends ClusterBatch {
-  /** Sends every command; resolves with one entry per command: its reply, or its error (not thrown). */
-  async exec(): Promise<unknown[]> {
+export class ClusterPipeline<Q = []> extends ClusterBatch<Q> {
+  declare readonly '~with': ClusterPipeline<this['~next']>;
+
+  /**
+   * Sends every command; resolves with one entry per command: its reply, or its error (not thrown): a
+   * ReplyError, or what kept it from a node (CrossSlotError, a ConnectionError…).
+   */
+  exec(): Promise<ExecReplies<Q, RedisError>> {
+    return this.run() as Promise<ExecReplies<Q, RedisError>>;
+  }
+
+  private async run(): Promise<unknown[]> {
     const commands = this.commands.splice(0);
     if (commands.length === 0) return [];
     await this.router.ready();
@@ -191,14 +201,19 @@ export class ClusterPipeline extends ClusterBatch {
   }
 }
 
-export class ClusterTransaction extends ClusterBatch {
+export class ClusterTransaction<Q = []> extends ClusterBatch<Q> {
+  declare readonly '~with': ClusterTransaction<this['~next']>;
   protected override readonly transactional = true;
 
   /**
    * MULTI, the commands, EXEC on the master of the slot every key shares. Resolves like the single-node
    * transaction; rejects with CrossSlotError (nothing sent) when keys span slots.
    */
-  async exec(): Promise<unknown[]> {
+  exec(): Promise<ExecReplies<Q, ReplyError>> {
+    return this.run() as Promise<ExecReplies<Q, ReplyError>>;
+  }
+
+  private async run(): Promise<unknown[]> {
     const commands = this.commands.splice(0);
     const keys = commands.flatMap((c) => c.keys ?? []);
     const slot = keys.length > 0 ? commonSlot(keys, 'This transaction') : -1;

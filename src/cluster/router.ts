@@ -365,7 +365,7 @@ export class ClusterRouter {
       async (conn) => {
         const [, reply] = await conn.pipeline().sendCommand(['ASKING']).add(job.command).exec();
         if (reply instanceof Error) throw reply;
-        return reply as T;
+        return reply;
       },
       signal !== undefined ? { signal } : undefined,
     );

@@ -18,6 +18,7 @@
  * Other commands fail with their error at once.
  */
 import { CommandView, DispatchingCommands, type CommandDispatcher } from '../client/async-commands.js';
+import type { Implements } from '../internal/implements.js';
 import { RedisClient, statefulError } from '../client/client.js';
 import { rawCommand } from '../commands/raw.js';
 import type { CallOptions } from '../client/pending.js';
@@ -81,12 +82,10 @@ class ServedNode {
   ) {}
 }
 
-/** A view of the sentinel client whose commands carry fixed per-call options (`sentinel.with({ signal })`). */
-export const SentinelView = CommandView;
-export type SentinelView = CommandView;
-
-export class SentinelClient extends DispatchingCommands implements CommandDispatcher {
+export class SentinelClient extends DispatchingCommands {
+  /** @internal */
   protected readonly core: SentinelClient = this;
+  /** @internal */
   protected readonly callOptions = undefined;
   readonly masterName: string;
   /** Which node it serves (the `role` option); `role()` is the ROLE command. */
@@ -196,7 +195,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     return this.watches.subscribed;
   }
 
-  with(options: CallOptions): SentinelView {
+  with(options: CallOptions): CommandView {
     return new CommandView(this, options);
   }
 
@@ -528,6 +527,7 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
         blockingPoolSize: 0,
         maxRetries: 1,
       });
+      client.subscribeInBackground(); // its +switch-master watch must not keep a finished script alive
       this.sentinelClients.set(key, client);
     }
     return client;
@@ -590,6 +590,9 @@ export class SentinelClient extends DispatchingCommands implements CommandDispat
     await this.close();
   }
 }
+
+// What `implements CommandDispatcher` would check (see Implements).
+type _SentinelClientContracts = Implements<SentinelClient, CommandDispatcher>;
 
 export function createSentinel(options: SentinelOptions): SentinelClient {
   return new SentinelClient(options);

@@ -7,7 +7,8 @@ import type { openConnection } from '../client/open-connection.js';
 import { CommandBatch } from '../client/pipeline.js';
 import { retryBackoff } from '../client/policy.js';
 import { Liveness } from '../client/pubsub-liveness.js';
-import { ConnectionError, InvalidArgumentError } from '../errors.js';
+import type { ExecReplies } from '../commands/command-set.js';
+import { ConnectionError, InvalidArgumentError, type ReplyError } from '../errors.js';
 import { redactOptions } from '../options-secrets.js';
 import type { RespValue } from '../resp/types.js';
 import { formatAddress, parseAddress } from './cluster-options.js';
@@ -17,13 +18,16 @@ import type { NodeAddress } from './topology.js';
 type Connection = Awaited<ReturnType<typeof openConnection>>;
 
 /** Collects commands, then runs them on the current node's pipeline or transaction. */
-export class SentinelBatch extends CommandBatch {
+export class SentinelBatch<Q = []> extends CommandBatch<Q> {
+  declare readonly '~with': SentinelBatch<this['~next']>;
+
   constructor(private readonly run: (commands: Command[]) => Promise<unknown[]>) {
     super();
   }
 
-  exec(): Promise<unknown[]> {
-    return this.run(this.commands.splice(0));
+  /** Runs on the current master; resolves like the single-node pipeline or transaction. */
+  exec(): Promise<ExecReplies<Q, ReplyError>> {
+    return this.run(this.commands.splice(0)) as Promise<ExecReplies<Q, ReplyError>>;
   }
 }
 

@@ -64,15 +64,55 @@ import * as strings from './strings.js';
 /** What a method returns, per kind of command runner. */
 export interface ResultShapes<T, Self> {
   promise: Promise<T>;
-  chain: Self;
+  /** The same chain with `T` added to the replies it has queued, so that `exec()` can return a typed tuple. */
+  chain: Queued<Self, T>;
 }
 export type ResultShape = keyof ResultShapes<unknown, unknown>;
 
-// One line per method on purpose: this file is a table.
+/** What a runner's `submit` returns: a chain gives itself back, whatever the method's type says it became. */
+interface SubmitShapes<T, Self> {
+  promise: Promise<T>;
+  chain: Self;
+}
+
+/**
+ * A chain (pipeline, transaction) that knows, at the type level only, the replies it has queued. TypeScript
+ * cannot re-apply a class's type parameter through `this`, so each chain class says how: `'~with'` is the class
+ * over `this['~next']`, and `Queued` reads `'~with'` with `'~next'` set to the longer tuple. No runtime value.
+ */
+export interface TypedChain {
+  /** The replies queued so far, one tuple element per command. */
+  readonly '~queued': unknown;
+  /** Set by `Queued` only; the replies of the chain `'~with'` describes. */
+  readonly '~next': unknown;
+  /** This chain's class applied to `this['~next']`. */
+  readonly '~with': unknown;
+}
+
+/** `Self` after queueing a command whose reply is `T` (`Self` itself for a chain that keeps no tuple). */
+export type Queued<Self, T> = Self extends TypedChain
+  ? (Self & { readonly '~next': [...QueuedReplies<Self['~queued']>, T] })['~with']
+  : Self;
+
+type QueuedReplies<Q> = Q extends readonly unknown[] ? Q : [];
+
+/**
+ * What `exec()` resolves with: one entry per queued command, its reply or `E` (the error that took its place).
+ * A chain whose commands were added where the type could not follow them (in a loop) gives `unknown[]`.
+ */
+export type ExecReplies<Q, E> = Q extends readonly []
+  ? unknown[]
+  : Q extends readonly unknown[]
+    ? { -readonly [K in keyof Q]: Q[K] | E }
+    : unknown[];
+
+// One line per method on purpose: this file is a table. Methods that return Buffers spell their type out:
+// inferred, it is printed `Buffer<ArrayBufferLike>` in the declarations, which TypeScript < 5.7 cannot read.
 // prettier-ignore
 export abstract class CommandSet<S extends ResultShape> {
   /** Runs, queues or records a built command whose arguments were checked. */
-  protected abstract submit<T>(command: Command<T>): ResultShapes<T, this>[S];
+  /** A chain returns itself: the queued tuple exists in the types only (see `Queued`). */
+  protected abstract submit<T>(command: Command<T>): SubmitShapes<T, this>[S];
 
   /**
    * Every method's way out: refuses, synchronously and before anything is queued, a command the encoder
@@ -81,12 +121,12 @@ export abstract class CommandSet<S extends ResultShape> {
   protected execute<T>(command: Command<T>): ResultShapes<T, this>[S] {
     const bad = firstInvalidArg(command.args);
     if (bad !== -1) throw commandArgError(command.args, bad);
-    return this.submit(command);
+    return this.submit(command) as ResultShapes<T, this>[S];
   }
 
   // strings
   get(key: RedisArg) { return this.execute(strings.get(key)); }
-  getBuffer(key: RedisArg) { return this.execute(strings.getBuffer(key)); }
+  getBuffer(key: RedisArg): ResultShapes<Buffer | null, this>[S] { return this.execute(strings.getBuffer(key)); }
   /** `SET`: `'OK'`, or null when `nx`/`xx` was not met; with `get: true`, the old value. */
   set(key: RedisArg, value: RedisArg, options: SetOptions & { get: true }): ResultShapes<string | null, this>[S];
   set(key: RedisArg, value: RedisArg, options?: SetOptions): ResultShapes<'OK' | null, this>[S];
@@ -94,7 +134,7 @@ export abstract class CommandSet<S extends ResultShape> {
   /** `SETNX`: true when the key was set. */
   setNx(key: RedisArg, value: RedisArg) { return this.execute(strings.setNx(key, value)); }
   mGet(keys: readonly RedisArg[]) { return this.execute(strings.mGet(keys)); }
-  mGetBuffer(keys: readonly RedisArg[]) { return this.execute(strings.mGetBuffer(keys)); }
+  mGetBuffer(keys: readonly RedisArg[]): ResultShapes<(Buffer | null)[], this>[S] { return this.execute(strings.mGetBuffer(keys)); }
   /** `MSET` from a record, a Map or `[key, value]` pairs. */
   mSet(entries: FieldValues) { return this.execute(strings.mSet(entries)); }
   /** `MSETNX`: true when all keys were set (none existed). */
@@ -107,13 +147,13 @@ export abstract class CommandSet<S extends ResultShape> {
   /** `APPEND`: the new length. */
   append(key: RedisArg, value: RedisArg) { return this.execute(strings.append(key, value)); }
   getDel(key: RedisArg) { return this.execute(strings.getDel(key)); }
-  getDelBuffer(key: RedisArg) { return this.execute(strings.getDelBuffer(key)); }
+  getDelBuffer(key: RedisArg): ResultShapes<Buffer | null, this>[S] { return this.execute(strings.getDelBuffer(key)); }
   /** `GETEX`: the value, and sets or removes its expiry. */
   getEx(key: RedisArg, options?: GetExOptions) { return this.execute(strings.getEx(key, options)); }
-  getExBuffer(key: RedisArg, options?: GetExOptions) { return this.execute(strings.getExBuffer(key, options)); }
+  getExBuffer(key: RedisArg, options?: GetExOptions): ResultShapes<Buffer | null, this>[S] { return this.execute(strings.getExBuffer(key, options)); }
   /** `GETRANGE`: bytes `start..end` inclusive (negative counts from the end). */
   getRange(key: RedisArg, start: number, end: number) { return this.execute(strings.getRange(key, start, end)); }
-  getRangeBuffer(key: RedisArg, start: number, end: number) { return this.execute(strings.getRangeBuffer(key, start, end)); }
+  getRangeBuffer(key: RedisArg, start: number, end: number): ResultShapes<Buffer, this>[S] { return this.execute(strings.getRangeBuffer(key, start, end)); }
   /** `SETRANGE`: the new length. */
   setRange(key: RedisArg, offset: number, value: RedisArg) { return this.execute(strings.setRange(key, offset, value)); }
   strLen(key: RedisArg) { return this.execute(strings.strLen(key)); }
@@ -164,7 +204,7 @@ export abstract class CommandSet<S extends ResultShape> {
   /** `COPY`: true when copied. */
   copy(source: RedisArg, destination: RedisArg, options?: CopyOptions) { return this.execute(keyspace.copy(source, destination, options)); }
   /** `DUMP`: the serialized value, always a Buffer (it is binary), or null when there is no key. */
-  dump(key: RedisArg) { return this.execute(keyspace.dump(key)); }
+  dump(key: RedisArg): ResultShapes<Buffer | null, this>[S] { return this.execute(keyspace.dump(key)); }
   /** `RESTORE`: recreates a key from `dump` output; `ttl` in ms (0 = no expiry). */
   restore(key: RedisArg, ttl: number, serialized: Buffer, options?: RestoreOptions) { return this.execute(keyspace.restore(key, ttl, serialized, options)); }
   /** `OBJECT ENCODING`: how the value is stored (`'listpack'`, `'int'`…), or null when there is no key. */
@@ -195,7 +235,7 @@ export abstract class CommandSet<S extends ResultShape> {
   migrate(host: string, port: number, keys: KeyOrKeys, destinationDb: number, timeout: number, options?: MigrateOptions) { return this.execute(keyspace.migrate(host, port, keys, destinationDb, timeout, options)); }
   // hashes
   hGet(key: RedisArg, field: RedisArg) { return this.execute(hashes.hGet(key, field)); }
-  hGetBuffer(key: RedisArg, field: RedisArg) { return this.execute(hashes.hGetBuffer(key, field)); }
+  hGetBuffer(key: RedisArg, field: RedisArg): ResultShapes<Buffer | null, this>[S] { return this.execute(hashes.hGetBuffer(key, field)); }
   /** `HSET`: one field and value, or many from a record, Map or pairs. Returns how many fields were added. */
   hSet(key: RedisArg, fieldOrFields: RedisArg | FieldValues, value?: RedisArg) { return this.execute(hashes.hSet(key, fieldOrFields, value)); }
   /** `HSETNX`: true when the field was set (it did not exist). */
@@ -203,9 +243,9 @@ export abstract class CommandSet<S extends ResultShape> {
   /** `HGETALL`: every field and value (`{}` when there is no key). */
   hGetAll(key: RedisArg) { return this.execute(hashes.hGetAll(key)); }
   /** `HGETALL` with binary values: field names as UTF-8 strings, values as Buffers. */
-  hGetAllBuffer(key: RedisArg) { return this.execute(hashes.hGetAllBuffer(key)); }
+  hGetAllBuffer(key: RedisArg): ResultShapes<Record<string, Buffer>, this>[S] { return this.execute(hashes.hGetAllBuffer(key)); }
   hMGet(key: RedisArg, fields: readonly RedisArg[]) { return this.execute(hashes.hMGet(key, fields)); }
-  hMGetBuffer(key: RedisArg, fields: readonly RedisArg[]) { return this.execute(hashes.hMGetBuffer(key, fields)); }
+  hMGetBuffer(key: RedisArg, fields: readonly RedisArg[]): ResultShapes<(Buffer | null)[], this>[S] { return this.execute(hashes.hMGetBuffer(key, fields)); }
   /** `HDEL`: how many fields were removed. */
   hDel(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hDel(key, fields)); }
   hExists(key: RedisArg, field: RedisArg) { return this.execute(hashes.hExists(key, field)); }
@@ -255,18 +295,18 @@ export abstract class CommandSet<S extends ResultShape> {
   lPushX(key: RedisArg, elements: KeyOrKeys) { return this.execute(lists.lPushX(key, elements)); }
   rPushX(key: RedisArg, elements: KeyOrKeys) { return this.execute(lists.rPushX(key, elements)); }
   lPop(key: RedisArg) { return this.execute(lists.lPop(key)); }
-  lPopBuffer(key: RedisArg) { return this.execute(lists.lPopBuffer(key)); }
+  lPopBuffer(key: RedisArg): ResultShapes<Buffer | null, this>[S] { return this.execute(lists.lPopBuffer(key)); }
   /** `LPOP key count`: up to `count` elements, or null when there is no list. */
   lPopCount(key: RedisArg, count: number) { return this.execute(lists.lPopCount(key, count)); }
   rPop(key: RedisArg) { return this.execute(lists.rPop(key)); }
-  rPopBuffer(key: RedisArg) { return this.execute(lists.rPopBuffer(key)); }
+  rPopBuffer(key: RedisArg): ResultShapes<Buffer | null, this>[S] { return this.execute(lists.rPopBuffer(key)); }
   rPopCount(key: RedisArg, count: number) { return this.execute(lists.rPopCount(key, count)); }
   /** `LRANGE key start stop`: inclusive, negative indexes count from the end (`0, -1` = all). */
   lRange(key: RedisArg, start: number, stop: number) { return this.execute(lists.lRange(key, start, stop)); }
-  lRangeBuffer(key: RedisArg, start: number, stop: number) { return this.execute(lists.lRangeBuffer(key, start, stop)); }
+  lRangeBuffer(key: RedisArg, start: number, stop: number): ResultShapes<Buffer[], this>[S] { return this.execute(lists.lRangeBuffer(key, start, stop)); }
   lLen(key: RedisArg) { return this.execute(lists.lLen(key)); }
   lIndex(key: RedisArg, index: number) { return this.execute(lists.lIndex(key, index)); }
-  lIndexBuffer(key: RedisArg, index: number) { return this.execute(lists.lIndexBuffer(key, index)); }
+  lIndexBuffer(key: RedisArg, index: number): ResultShapes<Buffer | null, this>[S] { return this.execute(lists.lIndexBuffer(key, index)); }
   lSet(key: RedisArg, index: number, element: RedisArg) { return this.execute(lists.lSet(key, index, element)); }
   /** `LREM key count element`: removes `count` matches from the head (>0), tail (<0) or all (0). */
   lRem(key: RedisArg, count: number, element: RedisArg) { return this.execute(lists.lRem(key, count, element)); }
@@ -281,9 +321,9 @@ export abstract class CommandSet<S extends ResultShape> {
   lMove(source: RedisArg, destination: RedisArg, from: ListSide, to: ListSide) { return this.execute(lists.lMove(source, destination, from, to)); }
   /** `BLPOP keys timeout`: the first element of the first non-empty list, waiting up to `timeout` seconds; null on timeout. */
   blPop(keys: KeyOrKeys, timeout: number) { return this.execute(lists.blPop(keys, timeout)); }
-  blPopBuffer(keys: KeyOrKeys, timeout: number) { return this.execute(lists.blPopBuffer(keys, timeout)); }
+  blPopBuffer(keys: KeyOrKeys, timeout: number): ResultShapes<lists.KeyElement<Buffer> | null, this>[S] { return this.execute(lists.blPopBuffer(keys, timeout)); }
   brPop(keys: KeyOrKeys, timeout: number) { return this.execute(lists.brPop(keys, timeout)); }
-  brPopBuffer(keys: KeyOrKeys, timeout: number) { return this.execute(lists.brPopBuffer(keys, timeout)); }
+  brPopBuffer(keys: KeyOrKeys, timeout: number): ResultShapes<lists.KeyElement<Buffer> | null, this>[S] { return this.execute(lists.brPopBuffer(keys, timeout)); }
   /** `BLMOVE`: like lMove, waiting up to `timeout` seconds for an element; null on timeout. */
   blMove(source: RedisArg, destination: RedisArg, from: ListSide, to: ListSide, timeout: number) { return this.execute(lists.blMove(source, destination, from, to, timeout)); }
   /** `LMPOP`: pops up to `count` (default 1) from the first non-empty list; null when all are empty. */
@@ -296,7 +336,7 @@ export abstract class CommandSet<S extends ResultShape> {
   /** `SREM`: how many members were removed. */
   sRem(key: RedisArg, members: KeyOrKeys) { return this.execute(sets.sRem(key, members)); }
   sMembers(key: RedisArg) { return this.execute(sets.sMembers(key)); }
-  sMembersBuffer(key: RedisArg) { return this.execute(sets.sMembersBuffer(key)); }
+  sMembersBuffer(key: RedisArg): ResultShapes<Buffer[], this>[S] { return this.execute(sets.sMembersBuffer(key)); }
   sIsMember(key: RedisArg, member: RedisArg) { return this.execute(sets.sIsMember(key, member)); }
   /** `SMISMEMBER`: one boolean per member, in order. */
   smIsMember(key: RedisArg, members: readonly RedisArg[]) { return this.execute(sets.smIsMember(key, members)); }
@@ -339,7 +379,7 @@ export abstract class CommandSet<S extends ResultShape> {
   zLexCount(key: RedisArg, min: string, max: string) { return this.execute(sortedSets.zLexCount(key, min, max)); }
   /** `ZRANGE`: members in order (by rank, score or lex; see ZRangeOptions). */
   zRange(key: RedisArg, start: ZBound, stop: ZBound, options?: ZRangeOptions) { return this.execute(sortedSets.zRange(key, start, stop, options)); }
-  zRangeBuffer(key: RedisArg, start: ZBound, stop: ZBound, options?: ZRangeOptions) { return this.execute(sortedSets.zRangeBuffer(key, start, stop, options)); }
+  zRangeBuffer(key: RedisArg, start: ZBound, stop: ZBound, options?: ZRangeOptions): ResultShapes<Buffer[], this>[S] { return this.execute(sortedSets.zRangeBuffer(key, start, stop, options)); }
   /** `ZRANGE … WITHSCORES`: `{ value, score }` per member. */
   zRangeWithScores(key: RedisArg, start: ZBound, stop: ZBound, options?: ZRangeOptions) { return this.execute(sortedSets.zRangeWithScores(key, start, stop, options)); }
   /** `ZRANK`: 0-based rank from the lowest score, or null. */

@@ -12,6 +12,7 @@
  * command without a limit (BLPOP 0): no reply can come before that one's, so the clocks of the
  * commands behind it start when it is answered.
  */
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ConnectionError, ProtocolError, RedisError, TimeoutError } from '../errors.js';
 import { Queue } from '../internal/queue.js';
@@ -87,6 +88,8 @@ export class Connection {
   private isClosed = false;
   private unsolicited = false;
   private feeding = false;
+  /** Whether the socket holds the process open (sockets start that way). */
+  private holdsProcess = true;
 
   constructor(
     socket: Duplex,
@@ -138,6 +141,27 @@ export class Connection {
 
   get address(): string {
     return this.options.address;
+  }
+
+  /**
+   * The socket holds the process open again: a holder (a lease) took the connection, so replies may be awaited.
+   * Cheap when nothing changes: called at every lease, it reaches the socket only when the state flips.
+   */
+  ref(): void {
+    if (this.holdsProcess) return;
+    this.holdsProcess = true;
+    (this.socket as Partial<Pick<Socket, 'ref'>>).ref?.();
+  }
+
+  /**
+   * The socket no longer holds the process open: the connection is idle in a pool, or serves in the background
+   * (cache invalidations). A script that forgot close() then exits once its work is done.
+   */
+  unref(): void {
+    if (!this.holdsProcess) return;
+    this.holdsProcess = false;
+    // A Duplex from a `connect` option may have no ref/unref: it then keeps whatever its maker chose.
+    (this.socket as Partial<Pick<Socket, 'unref'>>).unref?.();
   }
 
   /** Appends a command; it is written at the end of this tick together with the others. */

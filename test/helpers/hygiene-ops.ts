@@ -25,7 +25,7 @@ import {
   type RedisArg,
   type RedisClient,
 } from '../../src/index.js';
-import type { CommandBatch } from '../../src/client/pipeline.js';
+import type { Pipeline, Transaction } from '../../src/client/pipeline.js';
 import type { SeededRandom } from './seeded-random.js';
 
 export interface ClientProfile {
@@ -851,7 +851,7 @@ interface BuiltBatch {
 
 /** Adds the entries one by one, each as a user would; a throw stops the build. */
 function buildBatch(
-  batch: CommandBatch,
+  batch: Pipeline | Transaction,
   entries: readonly Entry[],
   inTransaction: boolean,
   startTainted: boolean,

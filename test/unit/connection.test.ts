@@ -553,3 +553,21 @@ describe('Connection: bytes nobody asked for', () => {
     assert.ok(conn.closed);
   });
 });
+
+test('ref() and unref() reach the socket only when the state changes; a stream without them is left alone', () => {
+  const { peer, conn } = open();
+  assert.doesNotThrow(() => (conn.unref(), conn.ref())); // the in-memory stream has no ref/unref
+  const calls: string[] = [];
+  const socket = new ScriptedPeer().socket;
+  Object.assign(socket, { ref: () => calls.push('ref'), unref: () => calls.push('unref') });
+  const counted = new Connection(socket, { maxBulkLength: 1024, writeTimeout: 0, address: ADDRESS });
+  counted.ref(); // a new socket already holds the process
+  counted.unref();
+  counted.unref();
+  counted.ref();
+  counted.ref();
+  assert.deepEqual(calls, ['unref', 'ref']);
+  conn.close();
+  counted.close();
+  peer.hangUp();
+});

@@ -14,6 +14,16 @@ class FakeConnection {
   readonly sent: string[] = [];
   private readonly queued: ReplyHandler[] = [];
   private unflushed = 0;
+  /** Whether the socket would hold the process open; idle pooled connections do not. */
+  holdsProcess = false;
+
+  ref(): void {
+    this.holdsProcess = true;
+  }
+
+  unref(): void {
+    this.holdsProcess = false;
+  }
 
   get inFlight(): number {
     return this.queued.length;
@@ -172,4 +182,14 @@ test('a connection that closes ends its lease as discarded, once; later writes f
   lease.write(['GET', 'b'], { ...handler(), onError: (error, written) => (failure = { error, written }) });
   assert.ok(failure?.error instanceof ConnectionError);
   assert.equal(failure.written, false);
+});
+
+test('a lease makes its connection hold the process open, so that awaited replies keep a script alive', () => {
+  for (const kind of ['batch', 'pinned'] as const) {
+    const conn = new FakeConnection();
+    const host: LeaseHost = { readTimeout: 1000, returnLease: () => {}, removeLease: () => {} };
+    assert.equal(conn.holdsProcess, false);
+    new Lease(conn as unknown as Connection, host, kind);
+    assert.equal(conn.holdsProcess, true, kind);
+  }
 });

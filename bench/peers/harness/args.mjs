@@ -3,9 +3,13 @@
 import path from 'node:path';
 import { BENCH_DIR } from './paths.mjs';
 
+/** The bench runs under Bun (`npm run bench:bun`): its children do too, and Bun's own client joins. */
+export const RUNNING_ON_BUN = typeof process.versions.bun === 'string';
+
 /**
  * Built-in adapters, in report column order. `ours` = never counted as "best peer";
- * `only` = the workloads the adapter runs (the client-side caches run W7 alone).
+ * `only` = the workloads the adapter runs (the client-side caches run W7 alone);
+ * `bunOnly` = runs only under Bun, and is part of the default list there.
  */
 export const ADAPTERS = {
   respool: { file: 'respool.mjs', ours: true },
@@ -16,7 +20,10 @@ export const ADAPTERS = {
   'node-redis-pool': { file: 'node-redis-pool.mjs', ours: false },
   'valkey-glide': { file: 'valkey-glide.mjs', ours: false },
   'node-redis-csc': { file: 'node-redis-csc.mjs', ours: false, only: ['W7'] },
+  'bun-redis': { file: 'bun-redis.mjs', ours: false, bunOnly: true },
 };
+
+const DEFAULT_ADAPTERS = Object.keys(ADAPTERS).filter((name) => RUNNING_ON_BUN || !ADAPTERS[name].bunOnly);
 
 /** Adapters of the --cluster part (W2 against a private 3-master cluster), in report row order. */
 export const CLUSTER_ADAPTERS = {
@@ -39,7 +46,7 @@ ceiling, heap per idle pooled connection. All against ONE private redis-server o
 
   --quick                ~1 min smoke run: warm-up 0.25 s, window 1 s, 1 rep (W5/W5b need the full window)
   --workloads W2,W3      workloads to run (default: ${WORKLOAD_IDS.join(',')})
-  --adapters a,b         adapters to run (default: all): ${Object.keys(ADAPTERS).join(', ')}
+  --adapters a,b         adapters to run (default: all; bun-redis only under Bun): ${Object.keys(ADAPTERS).join(', ')}
   --adapter PATH         extra adapter module (repeatable), reported next to respool, never "best peer"
   --reps N               repetitions per (workload, adapter); default 3 (1 with --quick)
   --warmup S             warm-up seconds per run; default 1
@@ -65,7 +72,7 @@ ceiling, heap per idle pooled connection. All against ONE private redis-server o
 
 export function parseArgs(argv) {
   const a = {
-    adapters: Object.keys(ADAPTERS),
+    adapters: DEFAULT_ADAPTERS,
     adaptersExplicit: false,
     extraAdapters: [],
     workloads: [...WORKLOAD_IDS],
@@ -181,6 +188,9 @@ export function parseArgs(argv) {
   }
   for (const name of a.adapters) {
     if (!ADAPTERS[name]) throw new Error(`unknown adapter ${name} (known: ${Object.keys(ADAPTERS).join(', ')})`);
+    if (ADAPTERS[name].bunOnly && !RUNNING_ON_BUN) {
+      throw new Error(`adapter ${name} runs only under Bun: use npm run bench:bun`);
+    }
   }
   for (const name of a.clusterAdapters) {
     if (!CLUSTER_ADAPTERS[name]) {
