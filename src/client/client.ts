@@ -433,10 +433,6 @@ const STATEFUL_ADVICE: Record<string, string> = {
   RESET: 'Use client.withConn(); a pinned connection is reset when released.',
 };
 
-function toList(value: string | string[]): string[] {
-  return Array.isArray(value) ? value : [value];
-}
-
 /** The cache, given what it needs of the client: dials outside the pool, backoff, the send path. */
 function createCache(
   o: ResolvedClientOptions,
