@@ -17,11 +17,12 @@ export function takeCallback(args: unknown[]): Callback | undefined {
 }
 
 /** Calls `callback(null, value)` or `callback(error)` when given; returns the promise either way (handled). */
-export function withCallback<T>(promise: Promise<T>, callback: Callback | undefined): Promise<T> {
-  if (callback !== undefined) {
+export function withCallback<T>(promise: Promise<T>, callback: unknown): Promise<T> {
+  // Anything else in the callback's place is ignored, as ioredis does (`exec(true)` in some libraries).
+  if (typeof callback === 'function') {
     promise.then(
-      (value) => callback(null, value),
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      (value) => (callback as Callback)(null, value),
+      (error: unknown) => (callback as Callback)(error instanceof Error ? error : new Error(String(error))),
     );
   }
   return promise;

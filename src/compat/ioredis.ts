@@ -190,23 +190,23 @@ export class IORedisFace extends Face {
 
   /** Any command by name: `call('SET', 'k', 'v', 'PX', 100)`. */
   call(command: string, ...args: unknown[]): Promise<unknown> {
-    return this.command(String(command).toLowerCase(), args, false);
+    return this.sendNamed(String(command).toLowerCase(), args, false);
   }
 
   callBuffer(command: string, ...args: unknown[]): Promise<unknown> {
-    return this.command(String(command).toLowerCase(), args, true);
+    return this.sendNamed(String(command).toLowerCase(), args, true);
   }
 
   /** ioredis's older spelling: `send_command(name, argsArray?, callback?)`. */
   send_command(command: string, ...args: unknown[]): Promise<unknown> {
-    return this.command(String(command).toLowerCase(), args, false);
+    return this.sendNamed(String(command).toLowerCase(), args, false);
   }
 
   /** `client('SETNAME', name)` names this face's connection (a duplicate only); other subcommands are sent as they are. */
   client(...input: unknown[]): Promise<unknown> {
     const callback = takeCallback(input);
     const sub = String(input[0] ?? '').toUpperCase();
-    if (sub !== 'SETNAME') return withCallback(this.command('client', input, false), callback);
+    if (sub !== 'SETNAME') return withCallback(this.sendNamed('client', input, false), callback);
     if (!this.isDuplicate) {
       return withCallback(
         Promise.reject(
@@ -267,7 +267,7 @@ export class IORedisFace extends Face {
   }
 
   /** @internal The generic path of every command method. */
-  command(name: string, input: unknown[], buffers: boolean): Promise<unknown> {
+  sendNamed(name: string, input: unknown[], buffers: boolean): Promise<unknown> {
     const callback = takeCallback(input);
     let promise: Promise<unknown>;
     try {
@@ -389,7 +389,7 @@ function scanPages(face: IORedisFace, command: string, head: unknown[], tail: un
   async function* pages(): AsyncGenerator<unknown[]> {
     let cursor = '0';
     do {
-      const [next, items] = (await face.command(command, [...head, cursor, ...tail], false)) as [string, unknown[]];
+      const [next, items] = (await face.sendNamed(command, [...head, cursor, ...tail], false)) as [string, unknown[]];
       cursor = String(next);
       if (items.length > 0) yield items;
     } while (cursor !== '0');
@@ -522,18 +522,19 @@ export interface IORedisBatch {
 /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-declaration-merging */
 
 for (const name of COMMAND_NAMES) {
+  if (name in IORedisFace.prototype) continue; // a method of the face's own (connect, quit…) wins
   Object.defineProperty(IORedisFace.prototype, name, {
     configurable: true,
     writable: true,
     value: function (this: IORedisFace, ...input: unknown[]) {
-      return this.command(name, input, false);
+      return this.sendNamed(name, input, false);
     },
   });
   Object.defineProperty(IORedisFace.prototype, `${name}Buffer`, {
     configurable: true,
     writable: true,
     value: function (this: IORedisFace, ...input: unknown[]) {
-      return this.command(name, input, true);
+      return this.sendNamed(name, input, true);
     },
   });
   for (const [suffix, buffers] of [
