@@ -363,6 +363,7 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.isClosed = true;
+    this.hooks.emit('closing', {});
     const queued = this.queued;
     this.queued = [];
     for (const p of queued) p.fail(new ClientClosedError());

@@ -31,6 +31,22 @@ export interface FaceCommand {
   transform?: ((reply: unknown) => unknown) | undefined;
 }
 
+/** The open faces of each client: when the client closes, they close too (and let their connections go). */
+const facesOf = new WeakMap<RedisClient, Set<Face>>();
+
+function track(client: RedisClient, face: Face): void {
+  let faces = facesOf.get(client);
+  if (faces === undefined) {
+    const set = new Set<Face>();
+    facesOf.set(client, set);
+    client.on('closing', () => {
+      for (const f of [...set]) f.clientClosing();
+    });
+    faces = set;
+  }
+  faces.add(face);
+}
+
 /** The client a face and its duplicates share, and whether closing them closes it. */
 export class SharedClient {
   private openFaces = 0;
@@ -39,6 +55,16 @@ export class SharedClient {
     readonly client: RedisClient,
     private readonly owned: boolean,
   ) {}
+
+  /** @internal */
+  register(face: Face): void {
+    track(this.client, face);
+  }
+
+  /** @internal */
+  unregister(face: Face): void {
+    facesOf.get(this.client)?.delete(face);
+  }
 
   hold(): void {
     this.openFaces++;
@@ -119,6 +145,7 @@ export abstract class Face extends EventEmitter {
     this.blockingController = new AbortController();
     this.state = this.connectionName === undefined ? 'ready' : 'connecting';
     this.shared.hold();
+    this.shared.register(this);
     this.readying = this.run({ args: ['PING'], buffers: false }).then(
       () => {
         if (!this.accepting) return;
@@ -308,8 +335,22 @@ export abstract class Face extends EventEmitter {
     return wasClosing ? Promise.resolve() : this.finish();
   }
 
+  /**
+   * @internal The client is closing under the face (its own close(), or the owner's): the face ends
+   * with it, its dedicated connection is let go so that close() can finish, and 'end' is emitted.
+   */
+  clientClosing(): void {
+    if (this.state === 'end') return;
+    this.state = 'closing';
+    this.controller.abort();
+    this.blockingController.abort();
+    this.subscriptions.clear(); // the client ends them itself
+    void this.finish();
+  }
+
   private async finish(): Promise<void> {
     this.dropDedicated();
+    this.shared.unregister(this);
     this.state = 'end';
     try {
       await this.shared.letGo();

@@ -140,6 +140,14 @@ export class IORedisFace extends Face {
     return this.state;
   }
 
+  /**
+   * Libraries written for ioredis set `status = 'end'` themselves after quit() (BullMQ does). 'end' closes the
+   * face if it is still open; other values are ioredis's own transitions, which the face makes itself.
+   */
+  set status(value: IORedisStatus) {
+    if (value === 'end') void this.closeNow();
+  }
+
   protected closedError(): Error {
     return new ClientClosedError(CLOSED_MESSAGE);
   }

@@ -32,10 +32,16 @@ test('a GraphQL subscription receives each published message once, through Redis
       },
     }),
   });
-  const stream = (await subscribe({ schema, document: parse('subscription { messageAdded { text } }') })) as AsyncIterableIterator<ExecutionResult>;
+  const stream = (await subscribe({
+    schema,
+    document: parse('subscription { messageAdded { text } }'),
+  })) as AsyncIterableIterator<ExecutionResult>;
   assert.equal(typeof stream[Symbol.asyncIterator], 'function', 'subscribe() gave a stream, not errors');
   const first = stream.next(); // the iterator subscribes on the first read
-  await waitFor(async () => (await eco.probe.pubsubNumSub('MESSAGE_ADDED'))['MESSAGE_ADDED'] === 1, 'subscribed in Redis');
+  await waitFor(
+    async () => (await eco.probe.pubsubNumSub('MESSAGE_ADDED'))['MESSAGE_ADDED'] === 1,
+    'subscribed in Redis',
+  );
 
   await pubsub.publish('MESSAGE_ADDED', { text: 'héllo' });
   await pubsub.publish('MESSAGE_ADDED', { text: 'second' });

@@ -71,7 +71,9 @@ test('@sesamecare-oss/redlock (defineCommand without numberOfKeys): exclusive un
   });
   assert.deepEqual({ entered, maxInside }, { entered: 5, maxInside: 1 });
   const held = await redlock.acquire(['locks:sesame'], 5_000);
-  await assert.rejects(new SesameRedlock([toIORedis(eco.client) as never], { retryCount: 0 }).acquire(['locks:sesame'], 5_000));
+  await assert.rejects(
+    new SesameRedlock([toIORedis(eco.client) as never], { retryCount: 0 }).acquire(['locks:sesame'], 5_000),
+  );
   await redlock.release(held);
   assert.equal(await eco.probe.exists('locks:sesame'), 0, 'released');
 });
