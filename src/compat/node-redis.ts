@@ -431,8 +431,12 @@ function trimArgs(method: string, trim: unknown): Arg[] {
 type Builders = typeof BUILDERS;
 type Method = keyof Builders;
 /** The client-side method for each builder: same parameters, a promise of the converted reply. */
-type FaceMethods = { [K in Method]: (...args: Parameters<Builders[K]>) => Promise<unknown> };
-type MultiMethods = { [K in Method]: (...args: Parameters<Builders[K]>) => NodeRedisMulti };
+type FaceMethods = { [K in Method]: (...args: Parameters<Builders[K]>) => Promise<unknown> } & {
+  [K in Method as Uppercase<K>]: (...args: Parameters<Builders[K]>) => Promise<unknown>;
+};
+type MultiMethods = { [K in Method]: (...args: Parameters<Builders[K]>) => NodeRedisMulti } & {
+  [K in Method as Uppercase<K>]: (...args: Parameters<Builders[K]>) => NodeRedisMulti;
+};
 
 // Declaration merging adds the generated methods to the classes' types.
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type */

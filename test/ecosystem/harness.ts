@@ -18,7 +18,9 @@ export interface Ecosystem {
 
 export async function startEcosystem(options: Partial<ClientOptions> = {}): Promise<Ecosystem> {
   const server = await RedisServer.start();
-  const client = createClient({ host: server.host, port: server.port, ...options });
+  // ECOSYSTEM_PROTOCOL=2 runs the flows over RESP2 (default: respool's, RESP3 where the server has it).
+  const protocol = process.env['ECOSYSTEM_PROTOCOL'] === '2' ? { protocol: 2 as const } : {};
+  const client = createClient({ host: server.host, port: server.port, ...protocol, ...options });
   const probe = createClient({ host: server.host, port: server.port });
   return {
     server,

@@ -20,7 +20,7 @@ let eco: Ecosystem;
 let clientB: RedisClient;
 before(async () => {
   eco = await startEcosystem();
-  clientB = createClient({ host: eco.server.host, port: eco.server.port });
+  clientB = createClient({ host: eco.server.host, port: eco.server.port, protocol: eco.client.options.protocol });
 });
 after(async () => {
   await clientB.close();
