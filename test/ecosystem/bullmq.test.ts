@@ -59,7 +59,7 @@ test('queue, worker and QueueEvents: a job, a delayed job, retries, and getWorke
     await events.close();
     await queue.close();
   }
-  const probeQueue = new Queue('jobs', { connection: toIORedis(eco.client) as never });
+  const probeQueue = new Queue('jobs', { connection: toIORedis(eco.client) });
   assert.equal((await probeQueue.getWorkers()).length, 0, 'the worker’s named connection left with it');
   await probeQueue.close();
   assert.equal(eco.client.closed, false, 'BullMQ closed its faces, not the shared client');

@@ -8,7 +8,7 @@ import { startEcosystem, type Ecosystem } from './harness.js';
 
 // The cache-manager major this store is written for (5), as installed under it.
 const { caching } = createRequire(import.meta.resolve('cache-manager-redis-yet'))('cache-manager') as {
-  caching(store: unknown): Promise<{
+  caching: (store: unknown) => Promise<{
     set(key: string, value: unknown, ttl?: number): Promise<void>;
     get(key: string): Promise<unknown>;
     del(key: string): Promise<void>;

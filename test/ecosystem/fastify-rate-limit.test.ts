@@ -17,7 +17,7 @@ test('the third request in the window gets 429; the counter has the window as TT
   await app.register(rateLimit, {
     max: 2,
     timeWindow: 60_000,
-    redis: toIORedis(eco.client) as never,
+    redis: toIORedis(eco.client),
     nameSpace: 'frl-',
   });
   app.get('/', async () => 'ok');

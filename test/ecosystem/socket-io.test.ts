@@ -68,7 +68,7 @@ async function broadcastBetweenServers(factory: AdapterFactory): Promise<void> {
     assert.equal(got[1], 'to the room');
   } finally {
     socket.close();
-    await Promise.all([new Promise((r) => a.io.close(r)), new Promise((r) => b.io.close(r))]);
+    await Promise.all([a.io.close(), b.io.close()]);
   }
 }
 
