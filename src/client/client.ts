@@ -363,7 +363,6 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.isClosed = true;
-    this.hooks.emit('closing', {});
     const queued = this.queued;
     this.queued = [];
     for (const p of queued) p.fail(new ClientClosedError());
@@ -380,6 +379,8 @@ export class RedisClient extends DispatchingCommands implements Resender, Comman
       this.blocking?.pool.close(),
       this.subscriber.close(),
     ]).then(() => undefined);
+    // After `closing` is set: a listener that calls close() again gets the same promise.
+    this.hooks.emit('closing', {});
     return this.closing;
   }
 
