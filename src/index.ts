@@ -9,6 +9,7 @@ export {
   type ListenerErrorEvent,
   type PubSubMessage,
   type MessageListener,
+  type SubscribeOptions,
   type SubscriptionKind,
 } from './client/pubsub.js';
 export { ScriptRunner, type ScriptDefinition } from './client/script.js';

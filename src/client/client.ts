@@ -34,7 +34,8 @@ import { Pipeline, Transaction } from './pipeline.js';
 import { PinnedConnection } from './pinned.js';
 import { retryBackoff } from './policy.js';
 import { PoolBinding } from './pool-binding.js';
-import { Subscriber, type MessageListener, type Subscription } from './pubsub.js';
+import { Subscriber, type MessageListener, type SubscribeOptions, type Subscription } from './pubsub.js';
+import type { AnyListener, AnySubscription } from './subscription.js';
 import { ScriptRunner, type ScriptDefinition } from './script.js';
 
 export interface ClientPoolStats extends PoolStats {
@@ -318,19 +319,56 @@ export class RedisClient extends DispatchingCommands {
     }
   }
 
-  /** Subscribes `listener` to channels (SUBSCRIBE). Without a listener, the subscription is an async iterable. */
-  subscribe(channels: string | string[], listener?: MessageListener): Promise<Subscription> {
-    return this.subscriber.subscribe('channel', toList(channels), listener);
+  /**
+   * Subscribes `listener` to channels (SUBSCRIBE). Without a listener, the subscription is an async iterable.
+   * With `{ buffers: true }`, channels and payloads arrive as Buffers, byte for byte.
+   */
+  subscribe(
+    channels: string | string[],
+    listener: MessageListener<Buffer> | undefined,
+    options: { buffers: true },
+  ): Promise<Subscription<Buffer>>;
+  subscribe(channels: string | string[], listener?: MessageListener, options?: SubscribeOptions): Promise<Subscription>;
+  subscribe(channels: string | string[], listener?: AnyListener, options?: SubscribeOptions): Promise<AnySubscription> {
+    return this.subscriber.subscribeWith('channel', 'subscribe', channels, listener, options);
   }
 
-  /** Subscribes to glob patterns (PSUBSCRIBE). */
-  psubscribe(patterns: string | string[], listener?: MessageListener): Promise<Subscription> {
-    return this.subscriber.subscribe('pattern', toList(patterns), listener);
+  /** Subscribes to glob patterns (PSUBSCRIBE); `{ buffers: true }` as for subscribe. */
+  psubscribe(
+    patterns: string | string[],
+    listener: MessageListener<Buffer> | undefined,
+    options: { buffers: true },
+  ): Promise<Subscription<Buffer>>;
+  psubscribe(
+    patterns: string | string[],
+    listener?: MessageListener,
+    options?: SubscribeOptions,
+  ): Promise<Subscription>;
+  psubscribe(
+    patterns: string | string[],
+    listener?: AnyListener,
+    options?: SubscribeOptions,
+  ): Promise<AnySubscription> {
+    return this.subscriber.subscribeWith('pattern', 'psubscribe', patterns, listener, options);
   }
 
-  /** Subscribes to shard channels (SSUBSCRIBE, Redis 7+). */
-  ssubscribe(channels: string | string[], listener?: MessageListener): Promise<Subscription> {
-    return this.subscriber.subscribe('shard', toList(channels), listener);
+  /** Subscribes to shard channels (SSUBSCRIBE, Redis 7+); `{ buffers: true }` as for subscribe. */
+  ssubscribe(
+    channels: string | string[],
+    listener: MessageListener<Buffer> | undefined,
+    options: { buffers: true },
+  ): Promise<Subscription<Buffer>>;
+  ssubscribe(
+    channels: string | string[],
+    listener?: MessageListener,
+    options?: SubscribeOptions,
+  ): Promise<Subscription>;
+  ssubscribe(
+    channels: string | string[],
+    listener?: AnyListener,
+    options?: SubscribeOptions,
+  ): Promise<AnySubscription> {
+    return this.subscriber.subscribeWith('shard', 'ssubscribe', channels, listener, options);
   }
 
   /** A Lua script run by EVALSHA, falling back to EVAL (which loads it) on NOSCRIPT. */
@@ -382,6 +420,8 @@ export class RedisClient extends DispatchingCommands {
       this.blocking?.pool.close(),
       this.subscriber.close(),
     ]).then(() => undefined);
+    // After `closing` is set: a listener that calls close() again gets the same promise.
+    this.hooks.emit('closing', {});
     return this.closing;
   }
 
@@ -441,10 +481,6 @@ const STATEFUL_ADVICE: Record<string, string> = {
   QUIT: 'Use client.close().',
   RESET: 'Use client.withConn(); a pinned connection is reset when released.',
 };
-
-function toList(value: string | string[]): string[] {
-  return Array.isArray(value) ? value : [value];
-}
 
 /** The cache, given what it needs of the client: dials outside the pool, backoff, the send path. */
 function createCache(

@@ -52,6 +52,11 @@ export interface PoolEvents {
   dialError: { error: Error; address: string; pool: string };
   /** A connection was dropped by the expiry sweep or the check at checkout. */
   stale: { id: number; reason: 'idle' | 'lifetime' | 'health-check'; pool: string };
+  /**
+   * close() or destroy() was called. Whoever holds a connection for good (a withConn callback that waits for
+   * something else, such as a respool/compat face) lets it go here, so that close() can finish.
+   */
+  closing: Record<string, never>;
 }
 
 export type PoolEventName = keyof PoolEvents;
@@ -60,6 +65,7 @@ export type PoolEventListener<E extends PoolEventName> = (event: PoolEvents[E]) 
 /** Every event name, once: the record's type makes the list complete. */
 const POOL_EVENT_FLAGS: Record<PoolEventName, true> = {
   connect: true,
+  closing: true,
   close: true,
   wait: true,
   poolTimeout: true,

@@ -21,6 +21,7 @@
  * too, the connection is dropped and rebuilt. The backoff timer is not unref'd: a process whose only work
  * is a subscription stays alive while it reconnects.
  */
+import { checkOptions, invalid, optionKeys } from '../commands/arguments.js';
 import type { Connection } from '../connection/connection.js';
 import { ClientClosedError, ConnectionError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type { ConnLimiter } from '../pool/index.js';
@@ -35,9 +36,13 @@ import {
   Subscription,
   type MessageListener,
   type PubSubMessage,
+  type SubscribeOptions,
   type SubscriptionKind,
   type SubscriptionOwner,
   toMessage,
+  toTextMessage,
+  type AnyListener,
+  type AnySubscription,
 } from './subscription.js';
 
 export {
@@ -46,10 +51,12 @@ export {
   type ListenerErrorEvent,
   type MessageListener,
   type PubSubMessage,
+  type SubscribeOptions,
   type SubscriptionKind,
 } from './subscription.js';
 
 const KINDS = ['channel', 'pattern', 'shard'] as const;
+const SUBSCRIBE_OPTIONS = optionKeys([], ['buffers']);
 const VERBS: Record<SubscriptionKind, [subscribe: string, unsubscribe: string]> = {
   channel: ['subscribe', 'unsubscribe'],
   pattern: ['psubscribe', 'punsubscribe'],
@@ -72,7 +79,7 @@ interface Awaited {
 
 /** One subscribed name of one kind. */
 interface Topic {
-  readonly subscriptions: Set<Subscription>;
+  readonly subscriptions: Set<AnySubscription>;
   /** The SUBSCRIBE that carries it on the current connection; undefined until written there. */
   sentWith: Awaited | undefined;
   confirmed: boolean;
@@ -90,9 +97,9 @@ export class Subscriber {
     shard: new Map(),
   };
   /** Subscriptions whose subscribe() awaits the server's confirmation. */
-  private readonly waiting = new Map<Subscription, Waiter>();
+  private readonly waiting = new Map<AnySubscription, Waiter>();
   /** Unsubscribed, but still delivered to until the server answered what their unsubscribe() wrote. */
-  private readonly leaving = new Set<Subscription>();
+  private readonly leaving = new Set<AnySubscription>();
   private barriers = 0;
   private awaited: Awaited[] = [];
   private conn: Connection | undefined;
@@ -142,11 +149,40 @@ export class Subscriber {
     this.conn?.unref();
   }
 
-  async subscribe(
+  /**
+   * The public subscribe(): checks what the caller passed (a listener that is not a function, unknown
+   * options) before anything is sent, so nothing is silently ignored.
+   */
+  subscribeWith(
+    kind: SubscriptionKind,
+    method: string,
+    names: string | string[],
+    listener: AnyListener | undefined,
+    options: SubscribeOptions | undefined,
+  ): Promise<AnySubscription> {
+    try {
+      if (listener !== undefined && typeof listener !== 'function') {
+        invalid(
+          `${method}(): argument 2 (listener)`,
+          'a function or undefined (undefined: an async iterable)',
+          listener,
+        );
+      }
+      checkOptions(method, options, SUBSCRIBE_OPTIONS);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const list = Array.isArray(names) ? names : [names];
+    if (options?.buffers === true) return this.subscribe(kind, list, listener as MessageListener<Buffer>, true);
+    return this.subscribe(kind, list, listener as MessageListener);
+  }
+
+  async subscribe<T extends string | Buffer = string>(
     kind: SubscriptionKind,
     names: string[],
-    listener: MessageListener | undefined,
-  ): Promise<Subscription> {
+    listener: MessageListener<T> | undefined,
+    buffers = false,
+  ): Promise<Subscription<T>> {
     if (this.closed) throw new ClientClosedError();
     const unique = [...new Set(names.map(String))];
     if (unique.length === 0) {
@@ -154,7 +190,8 @@ export class Subscriber {
         `${VERBS[kind][0]} needs at least one ${kind === 'pattern' ? 'pattern' : 'channel'}.`,
       );
     }
-    const subscription = new Subscription(kind, unique, listener, this);
+    const typed = new Subscription<T>(kind, unique, listener, this, buffers);
+    const subscription = typed as unknown as AnySubscription;
     const topics = this.topics[kind];
     for (const name of unique) {
       let topic = topics.get(name);
@@ -164,7 +201,7 @@ export class Subscriber {
       }
       topic.subscriptions.add(subscription);
     }
-    if (this.conn !== undefined && this.allConfirmed(subscription)) return subscription;
+    if (this.conn !== undefined && this.allConfirmed(subscription)) return typed;
     const confirmed = new Promise<void>((resolve, reject) => this.waiting.set(subscription, { resolve, reject }));
     this.wake();
     try {
@@ -174,7 +211,7 @@ export class Subscriber {
       await this.remove(subscription);
       throw err;
     }
-    return subscription;
+    return typed;
   }
 
   /**
@@ -182,7 +219,7 @@ export class Subscriber {
    * the server answered (then every message it sent before has been delivered), even for the last
    * subscription (then the connection closes), so that the server no longer counts us.
    */
-  remove(subscription: Subscription): Promise<void> {
+  remove(subscription: AnySubscription): Promise<void> {
     this.waiting.delete(subscription);
     const topics = this.topics[subscription.kind];
     const gone: string[] = [];
@@ -241,7 +278,7 @@ export class Subscriber {
     if (this.isEmpty() && this.leaving.size === 0) this.teardown();
   }
 
-  private allConfirmed(subscription: Subscription): boolean {
+  private allConfirmed(subscription: AnySubscription): boolean {
     const topics = this.topics[subscription.kind];
     return subscription.names.every((name) => topics.get(name)?.confirmed === true);
   }
@@ -302,6 +339,8 @@ export class Subscriber {
       return;
     }
     conn.pubSubMode = true;
+    // Payloads byte for byte: `{ buffers: true }` subscriptions get them as they are, the others as UTF-8.
+    conn.decodeBulkAsBuffers();
     conn.onPush = (push) => this.handlePush(push);
     conn.owner = { connectionDrained: () => {}, connectionClosed: () => this.handleLost(conn) };
     if (this.background) conn.unref();
@@ -362,7 +401,7 @@ export class Subscriber {
   /** The server confirmed (or refused) the SUBSCRIBE `awaited`: settle the subscriptions waiting on it. */
   private settleTopics(kind: SubscriptionKind, awaited: Awaited, error: Error | undefined): void {
     const topics = this.topics[kind];
-    const affected = new Set<Subscription>();
+    const affected = new Set<AnySubscription>();
     for (const name of awaited.names) {
       const topic = topics.get(name);
       if (topic === undefined || topic.sentWith !== awaited) continue; // gone, or resent since
@@ -396,7 +435,7 @@ export class Subscriber {
       return;
     }
     const message = toMessage(push);
-    if (message !== undefined) this.dispatch(message.kind, message.pattern ?? message.channel, message);
+    if (message !== undefined) this.dispatch(message);
     else if (!this.passBarrier(push)) this.confirm(String(head).toLowerCase());
   }
 
@@ -428,13 +467,20 @@ export class Subscriber {
     awaited.done();
   }
 
-  private dispatch(kind: SubscriptionKind, name: string, message: PubSubMessage): void {
+  private dispatch(message: PubSubMessage<Buffer>): void {
+    const kind = message.kind;
+    const name = (message.pattern ?? message.channel).toString('utf8');
     const topic = this.topics[kind].get(name);
     // Copies: a listener may unsubscribe (itself or others) while we deliver; a subscription moves from
     // the topic to `leaving` then, and must not get the message twice.
     const targets = topic === undefined ? [] : [...topic.subscriptions];
     for (const s of this.leaving) if (s.kind === kind && s.names.includes(name)) targets.push(s);
-    for (const subscription of targets) subscription.deliver(message);
+    // One string form for every subscription without `buffers`, made only when one of them needs it.
+    let text: PubSubMessage | undefined;
+    for (const subscription of targets) {
+      if (subscription.buffers) (subscription as Subscription<Buffer>).deliver(message);
+      else (subscription as Subscription).deliver((text ??= toTextMessage(message)));
+    }
   }
 
   private handleLost(conn: Connection): void {

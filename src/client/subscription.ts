@@ -16,21 +16,28 @@ import { Queue } from '../internal/queue.js';
 
 export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
 
-export interface PubSubMessage {
+/** One message. Channel, pattern and payload are strings, or Buffers for a subscription made with `{ buffers: true }`. */
+export interface PubSubMessage<T extends string | Buffer = string> {
   kind: SubscriptionKind;
-  channel: string;
-  message: string;
+  channel: T;
+  message: T;
   /** The pattern that matched, for pattern subscriptions. */
-  pattern?: string;
+  pattern?: T;
 }
 
-export type MessageListener = (message: PubSubMessage) => void;
+export type MessageListener<T extends string | Buffer = string> = (message: PubSubMessage<T>) => void;
+
+/** Options of `subscribe`, `psubscribe` and `ssubscribe`. */
+export interface SubscribeOptions {
+  /** Deliver channel, pattern and payload as Buffers, byte for byte (binary payloads: msgpack, protobuf…). */
+  buffers?: boolean;
+}
 
 /** Published on `respool:pubsub:listener-error` for every error a listener throws or rejects with. */
 export interface ListenerErrorEvent {
   error: unknown;
-  message: PubSubMessage;
-  subscription: Subscription;
+  message: PubSubMessage | PubSubMessage<Buffer>;
+  subscription: AnySubscription;
 }
 
 export const LISTENER_ERROR_CHANNEL = 'respool:pubsub:listener-error';
@@ -38,18 +45,25 @@ const listenerErrors = diagnosticsChannel.channel(LISTENER_ERROR_CHANNEL);
 
 /** What a Subscription needs from the Subscriber that feeds it. */
 export interface SubscriptionOwner {
-  remove(subscription: Subscription): Promise<void>;
+  remove(subscription: AnySubscription): Promise<void>;
 }
 
-interface Reader {
-  resolve: (result: IteratorResult<PubSubMessage>) => void;
+/** A subscription of either form; `buffers` tells which. */
+export type AnySubscription = Subscription | Subscription<Buffer>;
+export type AnyListener = MessageListener | MessageListener<Buffer>;
+
+interface Reader<T extends string | Buffer> {
+  resolve: (result: IteratorResult<PubSubMessage<T>>) => void;
   reject: (error: unknown) => void;
 }
 
-/** A live subscription. Without a listener it is an async iterable of messages. */
-export class Subscription implements AsyncIterable<PubSubMessage> {
-  private readonly buffered = new Queue<PubSubMessage>();
-  private readonly readers = new Queue<Reader>();
+/**
+ * A live subscription. Without a listener it is an async iterable of messages. `T` is `Buffer` for a
+ * subscription made with `{ buffers: true }`, else `string`.
+ */
+export class Subscription<T extends string | Buffer = string> implements AsyncIterable<PubSubMessage<T>> {
+  private readonly buffered = new Queue<PubSubMessage<T>>();
+  private readonly readers = new Queue<Reader<T>>();
   /** unsubscribe() was called; messages the server sent before confirming it are still delivered. */
   private leaving: Promise<void> | undefined;
   private ended = false;
@@ -60,8 +74,10 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
   constructor(
     readonly kind: SubscriptionKind,
     readonly names: readonly string[],
-    private readonly listener: MessageListener | undefined,
+    private readonly listener: MessageListener<T> | undefined,
     private readonly owner: SubscriptionOwner,
+    /** Messages are delivered as Buffers (`{ buffers: true }`). */
+    readonly buffers = false,
   ) {}
 
   /** False from the moment unsubscribe() is called (or the subscription ended otherwise). */
@@ -69,8 +85,8 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
     return !this.ended && this.leaving === undefined;
   }
 
-  /** @internal */
-  deliver(message: PubSubMessage): void {
+  /** @internal `message` is already in this subscription's form (strings, or Buffers with `buffers`). */
+  deliver(message: PubSubMessage<T>): void {
     if (this.ended) return;
     if (this.listener !== undefined) {
       this.callListener(this.listener, message);
@@ -89,7 +105,7 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
    */
   unsubscribe(): Promise<void> {
     if (this.ended) return Promise.resolve();
-    this.leaving ??= this.owner.remove(this).then(
+    this.leaving ??= this.owner.remove(this as unknown as AnySubscription).then(
       () => this.end(),
       (error: unknown) => {
         this.end();
@@ -115,7 +131,7 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<PubSubMessage> {
+  [Symbol.asyncIterator](): AsyncIterator<PubSubMessage<T>> {
     return {
       next: () => {
         const message = this.buffered.shift();
@@ -139,7 +155,7 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
     return failure;
   }
 
-  private callListener(listener: MessageListener, message: PubSubMessage): void {
+  private callListener(listener: MessageListener<T>, message: PubSubMessage<T>): void {
     try {
       const result: unknown = listener(message);
       if (isThenable(result)) result.then(undefined, (error: unknown) => this.reportListenerError(error, message));
@@ -148,9 +164,13 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
     }
   }
 
-  private reportListenerError(error: unknown, message: PubSubMessage): void {
+  private reportListenerError(error: unknown, message: PubSubMessage<T>): void {
     if (listenerErrors.hasSubscribers) {
-      const event: ListenerErrorEvent = { error, message, subscription: this };
+      const event: ListenerErrorEvent = {
+        error,
+        message: message as PubSubMessage | PubSubMessage<Buffer>,
+        subscription: this as unknown as AnySubscription,
+      };
       listenerErrors.publish(event);
       return;
     }
@@ -164,18 +184,36 @@ export class Subscription implements AsyncIterable<PubSubMessage> {
   }
 }
 
-/** A message frame (RESP2 array or RESP3 push) as a PubSubMessage; undefined for any other frame. */
-export function toMessage(frame: readonly unknown[]): PubSubMessage | undefined {
+/**
+ * A message frame (RESP2 array or RESP3 push) as a PubSubMessage of Buffers (the pub/sub connection decodes
+ * bulk strings as Buffers, so payloads arrive byte for byte); undefined for any other frame.
+ */
+export function toMessage(frame: readonly unknown[]): PubSubMessage<Buffer> | undefined {
   switch (String(frame[0])) {
     case 'message':
-      return { kind: 'channel', channel: String(frame[1]), message: String(frame[2]) };
+      return { kind: 'channel', channel: bytes(frame[1]), message: bytes(frame[2]) };
     case 'smessage':
-      return { kind: 'shard', channel: String(frame[1]), message: String(frame[2]) };
+      return { kind: 'shard', channel: bytes(frame[1]), message: bytes(frame[2]) };
     case 'pmessage':
-      return { kind: 'pattern', pattern: String(frame[1]), channel: String(frame[2]), message: String(frame[3]) };
+      return { kind: 'pattern', pattern: bytes(frame[1]), channel: bytes(frame[2]), message: bytes(frame[3]) };
     default:
       return undefined;
   }
+}
+
+/** The same message with UTF-8 strings (what a subscription without `buffers` gets). */
+export function toTextMessage(message: PubSubMessage<Buffer>): PubSubMessage {
+  const text: PubSubMessage = {
+    kind: message.kind,
+    channel: message.channel.toString('utf8'),
+    message: message.message.toString('utf8'),
+  };
+  if (message.pattern !== undefined) text.pattern = message.pattern.toString('utf8');
+  return text;
+}
+
+function bytes(value: unknown): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -219,6 +219,7 @@ export class SentinelWatches {
 
   private adopt(watch: Watch, conn: Connection): void {
     watch.conn = conn;
+    conn.unref(); // a watch runs in the background: it never keeps the process alive
     let confirmations = 0;
     const liveness = new Liveness(
       this.pingIntervalMs,

@@ -219,12 +219,12 @@ export abstract class CommandSet<S extends ResultShape> {
   sort(key: RedisArg, options: SortGetOptions): ResultShapes<(string | null)[], this>[S];
   sort(key: RedisArg, options?: SortOptions): ResultShapes<string[], this>[S];
   sort(key: RedisArg, options?: SortOptions) { return this.execute<(string | null)[]>(keyspace.sort(key, options)); }
-  sortBuffer(key: RedisArg, options?: SortOptions) { return this.execute(keyspace.sortBuffer(key, options)); }
+  sortBuffer(key: RedisArg, options?: SortOptions): ResultShapes<(Buffer | null)[], this>[S] { return this.execute(keyspace.sortBuffer(key, options)); }
   /** `SORT_RO`: read-only SORT (may run on replicas). */
   sortRo(key: RedisArg, options: SortGetOptions): ResultShapes<(string | null)[], this>[S];
   sortRo(key: RedisArg, options?: SortOptions): ResultShapes<string[], this>[S];
   sortRo(key: RedisArg, options?: SortOptions) { return this.execute<(string | null)[]>(keyspace.sortRo(key, options)); }
-  sortRoBuffer(key: RedisArg, options?: SortOptions) { return this.execute(keyspace.sortRoBuffer(key, options)); }
+  sortRoBuffer(key: RedisArg, options?: SortOptions): ResultShapes<(Buffer | null)[], this>[S] { return this.execute(keyspace.sortRoBuffer(key, options)); }
   /** `SORT … STORE destination`: stores the result as a list; its length. */
   sortStore(key: RedisArg, destination: RedisArg, options?: SortOptions) { return this.execute(keyspace.sortStore(key, destination, options)); }
   /** `MOVE key db`: true when moved to database `db`. */
@@ -281,10 +281,10 @@ export abstract class CommandSet<S extends ResultShape> {
   hPersist(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hPersist(key, fields)); }
   /** `HGETDEL` (Redis ≥ 8.0): the values (null when missing), then deletes the fields. */
   hGetDel(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hGetDel(key, fields)); }
-  hGetDelBuffer(key: RedisArg, fields: KeyOrKeys) { return this.execute(hashes.hGetDelBuffer(key, fields)); }
+  hGetDelBuffer(key: RedisArg, fields: KeyOrKeys): ResultShapes<(Buffer | null)[], this>[S] { return this.execute(hashes.hGetDelBuffer(key, fields)); }
   /** `HGETEX` (Redis ≥ 8.0): the values, and sets (`ex`…) or removes (`persist`) the fields' expiry. */
   hGetEx(key: RedisArg, fields: KeyOrKeys, options?: GetExOptions) { return this.execute(hashes.hGetEx(key, fields, options)); }
-  hGetExBuffer(key: RedisArg, fields: KeyOrKeys, options?: GetExOptions) { return this.execute(hashes.hGetExBuffer(key, fields, options)); }
+  hGetExBuffer(key: RedisArg, fields: KeyOrKeys, options?: GetExOptions): ResultShapes<(Buffer | null)[], this>[S] { return this.execute(hashes.hGetExBuffer(key, fields, options)); }
   /** `HSETEX` (Redis ≥ 8.0): sets fields with an expiry; true when all were set, false when `fnx`/`fxx` stopped it. */
   hSetEx(key: RedisArg, fields: FieldValues, options?: HSetExOptions) { return this.execute(hashes.hSetEx(key, fields, options)); }
   // lists
@@ -532,7 +532,7 @@ export abstract class CommandSet<S extends ResultShape> {
   functionListWithCode(options?: FunctionListOptions) { return this.execute(functions.functionListWithCode(options)); }
   functionDelete(libraryName: RedisArg) { return this.execute(functions.functionDelete(libraryName)); }
   /** `FUNCTION DUMP`: every library, serialized as a Buffer for functionRestore. */
-  functionDump() { return this.execute(functions.functionDump()); }
+  functionDump(): ResultShapes<Buffer, this>[S] { return this.execute(functions.functionDump()); }
   /** `FUNCTION RESTORE`: loads a dump; `policy` for name clashes (default APPEND: refuse). */
   functionRestore(serialized: Buffer, policy?: FunctionRestorePolicy) { return this.execute(functions.functionRestore(serialized, policy)); }
   /** `FUNCTION FLUSH`: deletes every library. */

@@ -180,6 +180,14 @@ export class Connection {
     }
   }
 
+  /**
+   * From now on, bulk strings decode as Buffers. For the pub/sub connection, which queues no commands (their
+   * replies would each choose), so that payloads arrive byte for byte.
+   */
+  decodeBulkAsBuffers(): void {
+    this.decoder.returnBuffers = true;
+  }
+
   /** Writes a command that expects no reply of its own (pub/sub SUBSCRIBE family; replies arrive as pushes). */
   writeWithoutReply(args: readonly RedisArg[]): void {
     if (this.isClosed) return;

@@ -15,7 +15,7 @@ test('client.on() and off() refuse event names that do not exist, naming the one
         (err: unknown) =>
           err instanceof InvalidArgumentError &&
           err.message.includes(`unknown event '${name}'`) &&
-          err.message.includes('connect, close, wait, poolTimeout, dialError, stale'),
+          err.message.includes('connect, closing, close, wait, poolTimeout, dialError, stale'),
       );
     }
     assert.throws(() => client.off('error' as 'connect', () => {}), InvalidArgumentError);

@@ -22,6 +22,7 @@ const ALLOWED: Record<string, string[]> = {
   cache: ['errors', 'internal', 'resp', 'commands'],
   client: ['errors', 'internal', 'resp', 'pool', 'connection', 'commands', 'options', 'cache'],
   cluster: ['errors', 'internal', 'resp', 'pool', 'commands', 'options', 'client'],
+  compat: ['errors', 'resp', 'commands', 'options', 'client'],
   otel: ['errors', 'client', 'commands', 'pool', 'index'],
   prometheus: ['errors', 'client', 'pool', 'cache', 'index'],
   cli: ['errors', 'internal', 'client', 'commands', 'options', 'pool', 'resp', 'index'],
