@@ -194,7 +194,13 @@ export class RedisClient extends DispatchingCommands {
       if (p.settled) continue;
       p.written = true;
       p.connection = conn;
-      lease.write(p.command.args, p);
+      try {
+        lease.write(p.command.args, p);
+      } catch (error) {
+        // Arguments are checked when commands are built; one built elsewhere (a hook) that cannot be encoded
+        // fails alone: the encoder dropped it whole, so the batch's other commands still line up.
+        p.fail(error);
+      }
     }
     lease.flush(); // with nothing written (all gave up meanwhile), the lease ends here
   }
@@ -211,12 +217,7 @@ export class RedisClient extends DispatchingCommands {
       pending.onError(err as Error, false);
       return;
     }
-    if (!pending.settled) {
-      pending.written = true;
-      pending.connection = lease.conn;
-      lease.write(pending.command.args, pending);
-    }
-    lease.flush();
+    this.writeBatch([pending], lease);
   }
 
   /**

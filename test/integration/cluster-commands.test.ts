@@ -11,6 +11,7 @@ import { createClient, type RedisClient } from '../../src/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { RedisCluster } from '../helpers/redis-cluster.js';
 import { freePort, RedisServer } from '../helpers/redis-server.js';
+import { unlessServer } from '../helpers/server-version.js';
 import { waitFor } from '../helpers/wait.js';
 
 let cluster: RedisCluster;
@@ -28,11 +29,22 @@ function keyInSlot(slot: number, prefix: string): string {
 
 /** A cluster-enabled node that belongs to no cluster yet, and its cluster-bus port. */
 async function loneNode(): Promise<{ server: RedisServer; busPort: number }> {
-  const busPort = await freePort();
-  const server = await RedisServer.start({
-    args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort)],
-  });
-  return { server, busPort };
+  // Two free ports picked one after the other can be the same one, or be taken by a concurrent test before
+  // the server binds them: pick distinct ones, and pick again when the server cannot bind.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    let busPort = await freePort();
+    while (busPort === port) busPort = await freePort();
+    try {
+      const server = await RedisServer.start({
+        port,
+        args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort)],
+      });
+      return { server, busPort };
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
 }
 
 /** A slot well inside the shard's largest range (earlier tests may have moved single slots around). */
@@ -215,75 +227,79 @@ for (const protocol of [2, 3] as const) {
 }
 
 for (const protocol of [2, 3] as const) {
-  describe(`building a cluster from two lone nodes (RESP${protocol})`, () => {
-    let a: { server: RedisServer; busPort: number };
-    let b: { server: RedisServer; busPort: number };
-    let nodeA: RedisClient;
-    let nodeB: RedisClient;
-    before(async () => {
-      [a, b] = await Promise.all([loneNode(), loneNode()]);
-      nodeA = createClient({ url: a.server.url, protocol });
-      nodeB = createClient({ url: b.server.url, protocol });
-    });
-    after(async () => {
-      await Promise.all([nodeA?.close(), nodeB?.close()]);
-      await Promise.all([a?.server.stop(), b?.server.stop()]);
-    });
-
-    test('config epoch, slot assignment, MEET, REPLICATE, FAILOVER TAKEOVER, RESET, FORGET', async () => {
-      assert.equal(await nodeA.clusterSetConfigEpoch(5), 'OK');
-      assert.equal((await nodeA.clusterInfo())['cluster_my_epoch'], '5');
-
-      assert.equal(await nodeA.clusterAddSlots([100, 101]), 'OK');
-      assert.equal(await nodeA.clusterAddSlotsRange([[200, 210]]), 'OK');
-      assert.equal(await nodeA.clusterDelSlots(100), 'OK');
-      assert.equal(await nodeA.clusterDelSlotsRange([200, 205]), 'OK');
-      assert.deepEqual((await myself(nodeA)).slots, [
-        [101, 101],
-        [206, 210],
-      ]);
-      assert.equal(await nodeA.clusterFlushSlots(), 'OK');
-      assert.deepEqual((await myself(nodeA)).slots, []);
-
-      const idA = await nodeA.clusterMyId();
-      const idB = await nodeB.clusterMyId();
-      assert.equal(await nodeA.clusterMeet(b.server.host, b.server.port, b.busPort), 'OK');
-      await waitFor(
-        'the nodes to know each other',
-        async () => {
-          const seen = (await nodeB.clusterNodes()).find((n) => n.id === idA);
-          return seen !== undefined && seen.flags.includes('master') && !seen.flags.includes('handshake');
-        },
-        15_000,
-      );
-
-      assert.equal(await nodeB.clusterReplicate(idA), 'OK');
-      await waitFor('B to replicate A', async () => (await nodeB.role()).role === 'replica', 15_000);
-      await waitFor('A to list B as its replica', async () => {
-        const replicas = await nodeA.clusterReplicas(idA);
-        return replicas.length === 1 && replicas[0]!.id === idB;
+  describe(
+    `building a cluster from two lone nodes (RESP${protocol})`,
+    { skip: unlessServer(7, 0, '--cluster-port') },
+    () => {
+      let a: { server: RedisServer; busPort: number };
+      let b: { server: RedisServer; busPort: number };
+      let nodeA: RedisClient;
+      let nodeB: RedisClient;
+      before(async () => {
+        [a, b] = await Promise.all([loneNode(), loneNode()]);
+        nodeA = createClient({ url: a.server.url, protocol });
+        nodeB = createClient({ url: b.server.url, protocol });
+      });
+      after(async () => {
+        await Promise.all([nodeA?.close(), nodeB?.close()]);
+        await Promise.all([a?.server.stop(), b?.server.stop()]);
       });
 
-      assert.equal(await nodeB.clusterFailover('TAKEOVER'), 'OK');
-      await waitFor('B to take over', async () => (await myself(nodeB)).flags.includes('master'), 15_000);
+      test('config epoch, slot assignment, MEET, REPLICATE, FAILOVER TAKEOVER, RESET, FORGET', async () => {
+        assert.equal(await nodeA.clusterSetConfigEpoch(5), 'OK');
+        assert.equal((await nodeA.clusterInfo())['cluster_my_epoch'], '5');
 
-      // A (a master without slots, so it stays a master) leaves: a hard reset gives it a new id, and B
-      // forgets the old one.
-      await waitFor(
-        'A to see B as a master',
-        async () => {
-          const seen = (await nodeA.clusterNodes()).find((n) => n.id === idB);
-          return seen !== undefined && seen.flags.includes('master');
-        },
-        15_000,
-      );
-      assert.equal(await nodeA.clusterReset('HARD'), 'OK');
-      assert.notEqual(await nodeA.clusterMyId(), idA);
-      assert.equal(await nodeB.clusterForget(idA), 'OK');
-      assert.deepEqual(
-        (await nodeB.clusterNodes()).map((n) => n.id),
-        [idB],
-      );
-    });
-  });
+        assert.equal(await nodeA.clusterAddSlots([100, 101]), 'OK');
+        assert.equal(await nodeA.clusterAddSlotsRange([[200, 210]]), 'OK');
+        assert.equal(await nodeA.clusterDelSlots(100), 'OK');
+        assert.equal(await nodeA.clusterDelSlotsRange([200, 205]), 'OK');
+        assert.deepEqual((await myself(nodeA)).slots, [
+          [101, 101],
+          [206, 210],
+        ]);
+        assert.equal(await nodeA.clusterFlushSlots(), 'OK');
+        assert.deepEqual((await myself(nodeA)).slots, []);
+
+        const idA = await nodeA.clusterMyId();
+        const idB = await nodeB.clusterMyId();
+        assert.equal(await nodeA.clusterMeet(b.server.host, b.server.port, b.busPort), 'OK');
+        await waitFor(
+          'the nodes to know each other',
+          async () => {
+            const seen = (await nodeB.clusterNodes()).find((n) => n.id === idA);
+            return seen !== undefined && seen.flags.includes('master') && !seen.flags.includes('handshake');
+          },
+          15_000,
+        );
+
+        assert.equal(await nodeB.clusterReplicate(idA), 'OK');
+        await waitFor('B to replicate A', async () => (await nodeB.role()).role === 'replica', 15_000);
+        await waitFor('A to list B as its replica', async () => {
+          const replicas = await nodeA.clusterReplicas(idA);
+          return replicas.length === 1 && replicas[0]!.id === idB;
+        });
+
+        assert.equal(await nodeB.clusterFailover('TAKEOVER'), 'OK');
+        await waitFor('B to take over', async () => (await myself(nodeB)).flags.includes('master'), 15_000);
+
+        // A (a master without slots, so it stays a master) leaves: a hard reset gives it a new id, and B
+        // forgets the old one.
+        await waitFor(
+          'A to see B as a master',
+          async () => {
+            const seen = (await nodeA.clusterNodes()).find((n) => n.id === idB);
+            return seen !== undefined && seen.flags.includes('master');
+          },
+          15_000,
+        );
+        assert.equal(await nodeA.clusterReset('HARD'), 'OK');
+        assert.notEqual(await nodeA.clusterMyId(), idA);
+        assert.equal(await nodeB.clusterForget(idA), 'OK');
+        assert.deepEqual(
+          (await nodeB.clusterNodes()).map((n) => n.id),
+          [idB],
+        );
+      });
+    },
+  );
 }

@@ -13,6 +13,7 @@ import type { PoolBinding } from '../../src/client/pool-binding.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { ScriptRunner } from '../../src/client/script.js';
 import { Loader } from '../../src/cache/loader.js';
+import { prng } from './resp-writer.js';
 
 /** Records what would be sent; its methods return the runner (chain shape) so calls stay synchronous. */
 class Recorder extends CommandSet<'chain'> {
@@ -426,18 +427,6 @@ describe('results and filters that used to mislead', () => {
 });
 
 // ---- property test ----
-
-/** mulberry32: a tiny seeded PRNG, so a failure names a seed that replays it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   '',

@@ -6,18 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AbortError, ClientClosedError, ConnectionError, PoolTimeoutError } from '../../src/errors.js';
 import { type FakeConn, advance, flush, makePool } from './pool-fakes.js';
-
-/** mulberry32: a tiny seeded PRNG, so a failure names a seed that replays it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './resp-writer.js';
 
 const SEEDS = 30;
 const STEPS = 500;
