@@ -408,6 +408,7 @@ const TABLE: readonly Row[] = [
   ['SCRIPT DEBUG',                  _],
   ['SCRIPT EXISTS',                 R],
   ['SCRIPT FLUSH',                  _],
+  ['SCRIPT SHOW',                   R], // Valkey 8.0
   ['SCRIPT HELP',                   R],
   ['SCRIPT KILL',                   _],
   ['SCRIPT LOAD',                   _],
@@ -415,6 +416,7 @@ const TABLE: readonly Row[] = [
   ['AUTH',                          _],
   ['CLIENT',                        _],
   ['CLIENT CACHING',                _],
+  ['CLIENT CAPA',                   _], // Valkey 8.0
   ['CLIENT GETNAME',                R],
   ['CLIENT GETREDIR',               R],
   ['CLIENT HELP',                   R],
@@ -546,6 +548,7 @@ const TABLE: readonly Row[] = [
   ['CLUSTER SHARDS',                R],
   ['CLUSTER SLAVES',                R],
   ['CLUSTER SLOTS',                 R],
+  ['CLUSTER SLOT-STATS',            R], // Valkey 8.0
   ['READONLY',                      _],
   ['READWRITE',                     _],
 ];
@@ -600,6 +603,7 @@ const STATE_EFFECTS = new Map<string, StateEffect>([
   ['READWRITE', 'readonly'],
   ['CLIENT NO-EVICT', 'no-evict'],
   ['CLIENT NO-TOUCH', 'no-touch'],
+  ['CLIENT CAPA', 'readonly'], // Valkey: a replica may redirect this connection's reads
 ]);
 
 /**

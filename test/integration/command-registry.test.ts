@@ -17,7 +17,8 @@ const F = CommandFlags;
 /** In the registry though newer than the Redis 7.0 these tests run on; a server that has them checks them too. */
 const NEWER_THAN_7_0 = new Set(
   `CLIENT SETINFO, CLIENT NO-TOUCH, CLUSTER MYSHARDID, WAITAOF, HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT, HTTL,
-   HPTTL, HEXPIRETIME, HPEXPIRETIME, HPERSIST, HGETDEL, HGETEX, HSETEX`.split(/,\s*/),
+   HPTTL, HEXPIRETIME, HPEXPIRETIME, HPERSIST, HGETDEL, HGETEX, HSETEX, CLIENT CAPA, SCRIPT SHOW,
+   CLUSTER SLOT-STATS`.split(/,\s*/),
 );
 /** Blocking in the registry (they hold the reply up to a timeout) though Redis does not flag them so. */
 const BLOCKING_BY_TIMEOUT = new Set(['WAIT', 'WAITAOF']);
