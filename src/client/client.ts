@@ -189,19 +189,7 @@ export class RedisClient extends DispatchingCommands {
   }
 
   private writeBatch(batch: PendingCommand[], lease: Lease): void {
-    const conn = lease.conn;
-    for (const p of batch) {
-      if (p.settled) continue;
-      p.written = true;
-      p.connection = conn;
-      try {
-        lease.write(p.command.args, p);
-      } catch (error) {
-        // Arguments are checked when commands are built; one built elsewhere (a hook) that cannot be encoded
-        // fails alone: the encoder dropped it whole, so the batch's other commands still line up.
-        p.fail(error);
-      }
-    }
+    lease.writeAll(batch);
     lease.flush(); // with nothing written (all gave up meanwhile), the lease ends here
   }
 

@@ -21,6 +21,15 @@ export type LeaseState = 'leased' | 'writing' | 'awaiting-replies' | 'released' 
 
 export type LeaseKind = 'batch' | 'pinned';
 
+/** A command waiting to be written, as the lease sees it (the client's PendingCommand). */
+export interface WritableCommand extends ReplyHandler {
+  readonly command: { readonly args: readonly RedisArg[] };
+  readonly settled: boolean;
+  written: boolean;
+  connection: unknown;
+  fail(error: unknown): void;
+}
+
 /** What a lease needs from the pool it came from. */
 export interface LeaseHost {
   /** The connection goes back to the idle list (it answered everything and carries no state). */
@@ -63,6 +72,30 @@ export class Lease implements ConnectionOwner {
     }
     this.state = 'writing';
     this.conn.enqueue(args, handler);
+  }
+
+  /**
+   * The hot path's write: queues a batch's commands in one call. A command that cannot be encoded (one built
+   * outside the checked builders) fails alone: the encoder drops it whole, so the others still line up.
+   */
+  writeAll(batch: readonly WritableCommand[]): void {
+    if (this.ended) {
+      for (const p of batch) if (!p.settled) this.write(p.command.args, p);
+      return;
+    }
+    this.state = 'writing';
+    const conn = this.conn;
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      if (p.settled) continue;
+      p.written = true;
+      p.connection = conn;
+      try {
+        conn.enqueue(p.command.args, p);
+      } catch (error) {
+        p.fail(error);
+      }
+    }
   }
 
   /** Writes what was queued, now. A batch lease with nothing awaited ends here. */
