@@ -108,7 +108,8 @@ export class RedisClient extends DispatchingCommands {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (command.state !== undefined && command.state !== 'unwatch') return Promise.reject(statefulError(command.name));
+    const refusal = sharedPathRefusal(command);
+    if (refusal !== undefined) return Promise.reject(refusal);
     return this.dispatch(command, options);
   }
 
@@ -121,9 +122,8 @@ export class RedisClient extends DispatchingCommands {
 
   private dispatchDirect<T>(command: Command<T>, options: CallOptions | undefined): Promise<T> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
-    if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) {
-      return Promise.reject(statefulError(describeRaw(command.args).name));
-    }
+    const refusal = sharedPathRefusal(command);
+    if (refusal !== undefined) return Promise.reject(refusal);
     // With a client-side cache, reads may be answered locally and writes drop their keys' entries.
     if (this.cache !== undefined) return this.cache.run(command, options, this.start);
     return this.start(command, options).promise;
@@ -442,8 +442,16 @@ function flushQueued(client: RedisClient): void {
   client.flushQueued();
 }
 
-/** The refusal of a connection-state command on a shared path, with what to use instead. */
-export function statefulError(name: string): InvalidArgumentError {
+/**
+ * The refusal of a command that changes connection state (the registry's CONNECTION_STATE flag), on a path
+ * whose connection goes back to other callers, with what to use instead; undefined for every other command.
+ */
+export function sharedPathRefusal(command: Command): InvalidArgumentError | undefined {
+  if ((command.flags & CommandFlags.CONNECTION_STATE) === 0) return undefined;
+  return statefulError(describeRaw(command.args).name);
+}
+
+function statefulError(name: string): InvalidArgumentError {
   return new InvalidArgumentError(
     `${name} changes connection state and cannot run on a connection shared by other callers. ${STATEFUL_ADVICE[name] ?? STATEFUL_ADVICE_DEFAULT}`,
   );

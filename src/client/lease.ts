@@ -12,7 +12,8 @@
  *
  * A `batch` lease releases itself when its last reply arrives; a `pinned` lease waits for release().
  */
-import type { StateEffect } from '../commands/registry.js';
+import { CommandFlags, type Command } from '../commands/command.js';
+import { describeRaw, type StateEffect } from '../commands/registry.js';
 import type { Connection, ConnectionOwner, ReplyHandler } from '../connection/connection.js';
 import { ConnectionError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
@@ -106,6 +107,18 @@ export class Lease implements ConnectionOwner {
     if (this.conn.inFlight > 0) this.state = 'awaiting-replies';
     else if (this.releaseAsked) this.settle();
     else this.state = 'leased';
+  }
+
+  /**
+   * Notes what a command about to be written on this lease does to the connection's state (the registry says):
+   * the one place pinned commands, pinned pipelines and pinned transactions report it.
+   */
+  noteCommand(command: Command): void {
+    const stateful = (command.flags & CommandFlags.CONNECTION_STATE) !== 0;
+    // UNWATCH carries no CONNECTION_STATE flag (it is harmless on a shared connection), but it clears a WATCH.
+    if (!stateful && String(command.args[0]).toUpperCase() !== 'UNWATCH') return;
+    const info = describeRaw(command.args);
+    if (info.state !== undefined) this.noteEffect(info.state, info.name);
   }
 
   /**

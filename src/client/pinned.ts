@@ -43,10 +43,10 @@ export class PinnedConnection extends PinnedCommands {
       return Promise.reject(new ClientClosedError('This pinned connection was released when withConn() returned.'));
     }
     if ((command.flags & CommandFlags.CONNECTION_STATE) !== 0) {
-      const info = describeRaw(command.args);
-      if (info.refusal !== undefined) throw new InvalidArgumentError(info.refusal);
-      if (info.state !== undefined) this.lease.noteEffect(info.state, info.name);
+      const refusal = describeRaw(command.args).refusal;
+      if (refusal !== undefined) throw new InvalidArgumentError(refusal);
     }
+    this.lease.noteCommand(command);
     const pending = new PendingCommand<T>(this, command, this.host.options.readTimeout, this.callOptions);
     if (pending.settled) return pending.promise;
     pending.written = true;
@@ -57,9 +57,7 @@ export class PinnedConnection extends PinnedCommands {
 
   /** Any command, including connection-state ones (the lease undoes or discards their state at release). */
   sendCommand(args: RedisArg[], options?: { buffers?: boolean }): Promise<unknown> {
-    const command = rawCommand(args, options?.buffers === true);
-    if (command.state === 'unwatch') this.lease.noteEffect('unwatch'); // not CONNECTION_STATE: it clears state
-    return this.submit(command);
+    return this.submit(rawCommand(args, options?.buffers === true));
   }
 
   /** WATCH keys for the next multi() on this connection. */
@@ -74,7 +72,6 @@ export class PinnedConnection extends PinnedCommands {
   }
 
   unwatch(): Promise<'OK'> {
-    this.lease.noteEffect('unwatch');
     return this.execute<'OK'>({ args: ['UNWATCH'], decode: (r) => r as 'OK', flags: 0 });
   }
 

@@ -160,12 +160,7 @@ const BREAKS_TRANSACTION: ReadonlySet<string> = new Set(['transaction', 'watch',
 
 /** Notes on a pinned lease the state the commands leave behind, so that release undoes it or discards it. */
 function noteEffects(lease: Lease | undefined, commands: readonly Command[]): void {
-  if (lease === undefined) return;
-  for (const c of commands) {
-    if ((c.flags & CommandFlags.CONNECTION_STATE) === 0 && String(c.args[0]).toUpperCase() !== 'UNWATCH') continue;
-    const info = describeRaw(c.args);
-    if (info.state !== undefined) lease.noteEffect(info.state, info.name);
-  }
+  if (lease !== undefined) for (const c of commands) lease.noteCommand(c);
 }
 
 export class Pipeline<Q = []> extends CommandBatch<Q> {

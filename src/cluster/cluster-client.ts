@@ -14,7 +14,7 @@ import type { ClientPoolStats, RedisClient } from '../client/client.js';
 import { checkPoolEvent, type Hook, type PoolEventListener, type PoolEventName } from '../client/hooks.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
-import { statefulError } from '../client/client.js';
+import { sharedPathRefusal } from '../client/client.js';
 import { rawCommand } from '../commands/raw.js';
 import { ScriptRunner, type ScriptDefinition } from '../client/script.js';
 import type { MessageListener, Subscription } from '../client/subscription.js';
@@ -131,7 +131,8 @@ export class ClusterClient extends DispatchingCommands {
       return Promise.reject(new InvalidArgumentError('sendCommand expects a non-empty array of arguments.'));
     }
     const raw = rawCommand(args, options?.buffers === true);
-    if (raw.state !== undefined && raw.state !== 'unwatch') return Promise.reject(statefulError(raw.name));
+    const refusal = sharedPathRefusal(raw);
+    if (refusal !== undefined) return Promise.reject(refusal);
     const keys = keysOfArgs(args);
     const command: Command = keys === undefined ? raw : { ...raw, keys };
     let slot = -1;

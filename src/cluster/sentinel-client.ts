@@ -19,7 +19,7 @@
  */
 import { CommandView, DispatchingCommands, type CommandDispatcher } from '../client/async-commands.js';
 import type { Implements } from '../internal/implements.js';
-import { RedisClient, statefulError } from '../client/client.js';
+import { RedisClient, sharedPathRefusal } from '../client/client.js';
 import { rawCommand } from '../commands/raw.js';
 import type { CallOptions } from '../client/pending.js';
 import type { PinnedConnection } from '../client/pinned.js';
@@ -208,7 +208,8 @@ export class SentinelClient extends DispatchingCommands {
   dispatchRaw(args: RedisArg[], options: (CallOptions & { buffers?: boolean }) | undefined): Promise<unknown> {
     // The registry's facts (read-only: may be resent after a failover) and its refusals, as on every path.
     const command = rawCommand(args, options?.buffers === true);
-    if (command.state !== undefined && command.state !== 'unwatch') return Promise.reject(statefulError(command.name));
+    const refusal = sharedPathRefusal(command);
+    if (refusal !== undefined) return Promise.reject(refusal);
     return this.run(command, options, true);
   }
 

@@ -6,16 +6,10 @@ import { InvalidArgumentError } from '../errors.js';
 import type { RedisArg } from '../resp/types.js';
 import { checkRawArgs } from './arguments.js';
 import { CommandFlags, type Command } from './command.js';
-import { describeRaw, type StateEffect } from './registry.js';
+import { describeRaw } from './registry.js';
 
-export interface RawCommand extends Command {
-  /** The registry's name for it (`'CLIENT SETNAME'` for subcommands), for messages. */
-  readonly name: string;
-  /** How it changes the state of its connection, if it does. */
-  readonly state: StateEffect | undefined;
-}
-
-export function rawCommand(args: RedisArg[], buffers: boolean): RawCommand {
+/** The command for `sendCommand(args)`: its flags (read-only, blocking, connection state…) are the registry's. */
+export function rawCommand(args: RedisArg[], buffers: boolean): Command {
   checkRawArgs(args, 'sendCommand');
   const info = describeRaw(args);
   if (info.refusal !== undefined) throw new InvalidArgumentError(`sendCommand(): ${info.refusal}`);
@@ -23,6 +17,6 @@ export function rawCommand(args: RedisArg[], buffers: boolean): RawCommand {
   const own = info.flags & ~CommandFlags.CACHEABLE;
   const flags = buffers ? own | CommandFlags.BUFFERS : own;
   return info.blockMs === undefined
-    ? { args, decode: undefined, flags, name: info.name, state: info.state }
-    : { args, decode: undefined, flags, blockMs: info.blockMs, name: info.name, state: info.state };
+    ? { args, decode: undefined, flags }
+    : { args, decode: undefined, flags, blockMs: info.blockMs };
 }

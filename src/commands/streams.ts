@@ -453,8 +453,8 @@ function decodeAutoClaim(reply: RespValue): XAutoClaimResult {
 
 // ---- XINFO and XSETID ----
 
-/** `XINFO STREAM key`: the stream's counters and its first and last entries. */
-export interface XInfoStream {
+/** The counters `XINFO STREAM` reports with and without FULL. */
+export interface XInfoStreamCounters {
   length: number;
   radixTreeKeys: number;
   radixTreeNodes: number;
@@ -465,6 +465,10 @@ export interface XInfoStream {
   entriesAdded: number | null;
   /** Redis ≥ 7.0; null before. */
   recordedFirstEntryId: string | null;
+}
+
+/** `XINFO STREAM key`: the stream's counters and its first and last entries. */
+export interface XInfoStream extends XInfoStreamCounters {
   /** How many consumer groups. */
   groups: number;
   firstEntry: StreamMessage | null;
@@ -472,14 +476,7 @@ export interface XInfoStream {
 }
 
 /** `XINFO STREAM key FULL`: the counters, the entries and every group with its pending entries and consumers. */
-export interface XInfoStreamFull {
-  length: number;
-  radixTreeKeys: number;
-  radixTreeNodes: number;
-  lastGeneratedId: string;
-  maxDeletedEntryId: string | null;
-  entriesAdded: number | null;
-  recordedFirstEntryId: string | null;
+export interface XInfoStreamFull extends XInfoStreamCounters {
   entries: StreamMessage[];
   groups: XInfoStreamFullGroup[];
 }
@@ -585,8 +582,7 @@ function decodeEntry(value: RespValue | undefined): StreamMessage | null {
   return decodeMessages([value])[0] ?? null;
 }
 
-function decodeXInfoStream(reply: RespValue): XInfoStream {
-  const r = toRecord(reply);
+function decodeStreamCounters(r: Record<string, RespValue>): XInfoStreamCounters {
   return {
     length: toNumber(r['length'] ?? null),
     radixTreeKeys: toNumber(r['radix-tree-keys'] ?? null),
@@ -595,6 +591,13 @@ function decodeXInfoStream(reply: RespValue): XInfoStream {
     maxDeletedEntryId: stringOrNull(r['max-deleted-entry-id']),
     entriesAdded: numberOrNull(r['entries-added']),
     recordedFirstEntryId: stringOrNull(r['recorded-first-entry-id']),
+  };
+}
+
+function decodeXInfoStream(reply: RespValue): XInfoStream {
+  const r = toRecord(reply);
+  return {
+    ...decodeStreamCounters(r),
     groups: toNumber(r['groups'] ?? null),
     firstEntry: decodeEntry(r['first-entry']),
     lastEntry: decodeEntry(r['last-entry']),
@@ -604,13 +607,7 @@ function decodeXInfoStream(reply: RespValue): XInfoStream {
 function decodeXInfoStreamFull(reply: RespValue): XInfoStreamFull {
   const r = toRecord(reply);
   return {
-    length: toNumber(r['length'] ?? null),
-    radixTreeKeys: toNumber(r['radix-tree-keys'] ?? null),
-    radixTreeNodes: toNumber(r['radix-tree-nodes'] ?? null),
-    lastGeneratedId: asString(r['last-generated-id'] ?? ''),
-    maxDeletedEntryId: stringOrNull(r['max-deleted-entry-id']),
-    entriesAdded: numberOrNull(r['entries-added']),
-    recordedFirstEntryId: stringOrNull(r['recorded-first-entry-id']),
+    ...decodeStreamCounters(r),
     entries: decodeMessages(r['entries'] ?? null),
     groups: toArray(r['groups'] ?? null).map(decodeFullGroup),
   };

@@ -393,7 +393,9 @@ describe('command registry: refusals on every path', () => {
         return true;
       },
     );
-    assert.equal(rawCommand(['CLIENT', 'REPLY', 'ON'], false).state, 'reply');
+    // CLIENT REPLY ON is built (not refused), as a command that changes connection state ('reply').
+    assert.equal(describeRaw(['CLIENT', 'REPLY', 'ON']).state, 'reply');
+    assert.notEqual(rawCommand(['CLIENT', 'REPLY', 'ON'], false).flags & CommandFlags.CONNECTION_STATE, 0);
   });
 });
 
