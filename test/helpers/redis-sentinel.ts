@@ -15,15 +15,9 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, RedisServer } from './redis-server.js';
+import { forgetStopped, freePort, RedisServer, stopWhenProcessEnds } from './redis-server.js';
 
 export const MASTER_NAME = 'respool-master';
-
-const liveSentinels = new Set<SentinelProcess>();
-// Last resort: a crashed test runner still stops its sentinels.
-process.once('exit', () => {
-  for (const s of liveSentinels) s.killSync();
-});
 
 export interface SentinelSetupOptions {
   /** Replicas of the master. Default 1. */
@@ -64,7 +58,7 @@ export class SentinelProcess {
       ].join('\n'),
     );
     const sentinel = new SentinelProcess(port, dir);
-    liveSentinels.add(sentinel);
+    stopWhenProcessEnds(sentinel);
     sentinel.child = spawn('redis-server', [config, '--sentinel'], { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     for (;;) {
@@ -114,7 +108,7 @@ export class SentinelProcess {
   }
 
   async stop(): Promise<void> {
-    liveSentinels.delete(this);
+    forgetStopped(this);
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -14,11 +14,33 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serverAtLeast } from './server-version.js';
 
-const live = new Set<RedisServer>();
-// Last resort: a crashed test runner still stops its servers.
-process.once('exit', () => {
+/** Every server process a test started and has not stopped yet (redis-server here, sentinels too). */
+const live = new Set<{ killSync(): void }>();
+function killLive(): void {
   for (const s of live) s.killSync();
-});
+}
+// Last resort: a crashed test file still stops its servers. The runner ends a file that overruns its timeout
+// with SIGTERM, which skips 'exit' handlers: stop them there too, then end as the signal would have.
+process.once('exit', killLive);
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const) {
+  process.once(signal, () => {
+    killLive();
+    process.exit(code);
+  });
+}
+
+/** Stops `server` if the test process ends before the test does (see above). */
+export function stopWhenProcessEnds(server: { killSync(): void }): void {
+  live.add(server);
+}
+
+/** The server was stopped by its test: nothing left to do at the end. */
+export function forgetStopped(server: { killSync(): void }): void {
+  live.delete(server);
+}
 
 export interface RedisServerOptions {
   /** Extra `redis-server` arguments, e.g. ['--requirepass', 'secret']. */
