@@ -11,6 +11,7 @@ import type { Hook } from '../../src/client/hooks.js';
 import { CrossSlotError, InvalidArgumentError, ReplyError } from '../../src/errors.js';
 import { RedisCluster, sleep } from '../helpers/redis-cluster.js';
 import { unlessServer } from '../helpers/server-version.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Sharded pub/sub is Redis 7.0's. */
 const NEEDS_SSUBSCRIBE = { skip: unlessServer(7, 0, 'SSUBSCRIBE') };
@@ -302,11 +303,16 @@ describe('cluster client', () => {
   });
 
   test('readFromReplicas and routeRandomly serve reads from replicas', async () => {
-    await client.set('rr:key', 'v');
+    // Every read below must see the write: WAIT counts the replicas that acknowledged the writes of *its own*
+    // connection, so the SET and the WAIT share one (on another connection WAIT proves nothing), and it is asked
+    // again until the replica has acknowledged (a WAIT that times out on a loaded machine returns 0).
+    await client.withConn('rr:key', async (conn) => {
+      await conn.set('rr:key', 'v');
+      await waitFor('the replica to acknowledge the write', async () => (await conn.wait(1, 1000)) >= 1, 15_000);
+    });
     const owner = client
       .shards()
       .find((s) => s.slots.some(([a, b]) => keySlot('rr:key') >= a && keySlot('rr:key') <= b))!;
-    await (await client.clientForKey('rr:key')).wait(1, 2000);
     for (const options of [{ readFromReplicas: true }, { routeRandomly: true }, { routeByLatency: true }]) {
       const reader = createCluster({ rootNodes: cluster.rootNodes, ...options });
       try {
